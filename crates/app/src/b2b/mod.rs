@@ -1,0 +1,32 @@
+//! B2B orders: the orders of the station and openapi dialects (one order set, two dialects).
+
+mod edit;
+mod fulfil;
+mod place;
+mod read;
+
+pub use dingdan_store::customers::Customer;
+pub use dingdan_store::orders::{Line, ListedOrder, Order, Sort, TimeField};
+pub use edit::{edit_order, LineEdit, OrderEdit};
+pub use fulfil::{move_order, weigh_line};
+pub use place::{place_order, NewLine, PlaceOrder};
+pub use read::{get_order, list_orders, order_history, ListQuery, OrderView};
+
+use dingdan_core::order::{LineAmounts, OrderTotals};
+use dingdan_core::{Fen, Quantity};
+
+/// Recomputes the header's money from its lines.
+pub(crate) fn refresh_totals(order: &mut Order, lines: &[Line]) {
+    let amounts: Vec<LineAmounts> = lines
+        .iter()
+        .map(|l| LineAmounts {
+            sale_price: Fen(l.sale_price),
+            quantity: Quantity(l.quantity_milli),
+            real_quantity: l.real_quantity_milli.map(Quantity),
+        })
+        .collect();
+    let t = OrderTotals::compute(&amounts, Fen(order.freight));
+    order.ordered_total = t.ordered.0;
+    order.real_total = t.real.0;
+    order.total_pay = t.total_pay.0 - order.abnormal_money - order.refund_money;
+}

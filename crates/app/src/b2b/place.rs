@@ -1,0 +1,169 @@
+use crate::auth::ensure_tenant;
+use crate::journal::{self, Change};
+use crate::{Actor, App, AppError, Result};
+use dingdan_core::order::{AfterSale, Channel, Fulfillment, Payment};
+use dingdan_core::{ids, Fen, Quantity};
+use dingdan_store::orders::{self, Line, Order};
+use dingdan_store::{catalog, customers};
+use serde_json::json;
+use std::collections::HashSet;
+
+/// One line of a new order.
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    pub sku_id: i64,
+    pub quantity: Quantity,
+    /// Unit price per sale unit; the SKU's price when absent.
+    pub unit_price: Option<Fen>,
+    pub remark: String,
+}
+
+/// A B2B order to place.
+#[derive(Debug, Clone)]
+pub struct PlaceOrder {
+    pub tenant_id: i64,
+    pub customer_id: i64,
+    pub receive_begin_at: i64,
+    pub receive_end_at: i64,
+    pub remark: Option<String>,
+    pub freight: Fen,
+    pub lines: Vec<NewLine>,
+    /// When the order was placed; now unless importing history (demo data).
+    pub placed_at: Option<i64>,
+}
+
+/// Places a B2B order for a customer: every SKU must exist, be on sale and be on one of the
+/// customer's price lists. Writes header, lines, audit row and `order_create` event at once.
+pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i64> {
+    ensure_tenant(actor, cmd.tenant_id)?;
+    if cmd.lines.is_empty() {
+        return Err(AppError::invalid(
+            "products",
+            "an order needs at least one line",
+        ));
+    }
+    if cmd.receive_end_at <= cmd.receive_begin_at {
+        return Err(AppError::invalid(
+            "receive_end_time",
+            "must be after receive_begin_time",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for l in &cmd.lines {
+        if !seen.insert(l.sku_id) {
+            return Err(AppError::invalid(
+                "products",
+                format!("{} appears twice", ids::SKU.format(l.sku_id)),
+            ));
+        }
+    }
+    let now = app.now();
+    let placed_at = cmd.placed_at.unwrap_or(now);
+    let mut tx = app.db.begin().await?;
+    let customer = customers::get(tx.conn(), cmd.tenant_id, cmd.customer_id)
+        .await?
+        .ok_or(AppError::not_found("customer"))?;
+    let allowed: HashSet<i64> = catalog::skus_of_customer(tx.conn(), cmd.tenant_id, customer.id)
+        .await?
+        .into_iter()
+        .collect();
+    let mut lines = Vec::with_capacity(cmd.lines.len());
+    for l in &cmd.lines {
+        let sku = catalog::sku_for_order(tx.conn(), cmd.tenant_id, l.sku_id)
+            .await?
+            .filter(|s| s.on_sale)
+            .ok_or(AppError::not_found("sku"))?;
+        if !allowed.contains(&sku.id) {
+            return Err(AppError::invalid(
+                "products",
+                format!(
+                    "{} is not on the customer's price lists",
+                    ids::SKU.format(sku.id)
+                ),
+            ));
+        }
+        lines.push(Line {
+            id: 0,
+            order_id: 0,
+            sku_id: sku.id,
+            spu_id: sku.spu_id,
+            name: format!("{}|{}", sku.spu_name, sku.sale_unit_name),
+            category1_name: sku.category1_name,
+            category2_name: sku.category2_name,
+            std_unit_name: sku.std_unit_name,
+            sale_unit_name: sku.sale_unit_name,
+            sale_ratio_milli: sku.sale_ratio_milli,
+            quantity_milli: l.quantity.0,
+            real_quantity_milli: None,
+            accept_quantity_milli: None,
+            purchase_quantity_milli: Some(l.quantity.0),
+            sale_price: l.unit_price.map(|p| p.0).unwrap_or(sku.sale_price),
+            is_weigh: sku.is_weigh,
+            remark: l.remark.clone(),
+            salemenu_name: sku.salemenu_name,
+            supplier_name: sku.supplier_name,
+            created_at: placed_at,
+        });
+    }
+    let mut order = Order {
+        id: 0,
+        tenant_id: cmd.tenant_id,
+        channel: Channel::B2b,
+        customer_id: Some(customer.id),
+        store_id: None,
+        fulfillment: Fulfillment::Pending,
+        payment: Payment::Unpaid,
+        after_sale: AfterSale::None,
+        close_reason: None,
+        freight: cmd.freight.0,
+        origin_total: 0,
+        ordered_total: 0,
+        real_total: 0,
+        total_pay: 0,
+        paid: 0,
+        refunded: 0,
+        abnormal_money: 0,
+        refund_money: 0,
+        remark: cmd.remark.clone(),
+        receive_begin_at: Some(cmd.receive_begin_at),
+        receive_end_at: Some(cmd.receive_end_at),
+        sort_id: None,
+        version: 1,
+        created_at: placed_at,
+        updated_at: placed_at,
+    };
+    super::refresh_totals(&mut order, &lines);
+    order.origin_total = order.ordered_total;
+    let id = orders::insert(&mut tx, &order).await?;
+    for line in &mut lines {
+        line.order_id = id;
+        line.id = orders::insert_line(&mut tx, line).await?;
+    }
+    journal::audit(
+        &mut tx,
+        actor,
+        Some(cmd.tenant_id),
+        now,
+        Change {
+            entity: "order",
+            entity_id: id,
+            action: "create",
+            from: None,
+            to: Some(Fulfillment::Pending.as_str()),
+            detail: Some(json!({ "lines": lines.len(), "ordered_total": order.ordered_total })),
+        },
+    )
+    .await?;
+    journal::emit(
+        &mut tx,
+        Some(cmd.tenant_id),
+        now,
+        "order_create",
+        "order",
+        id,
+        json!({ "order_id": ids::ORDER.format(id) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

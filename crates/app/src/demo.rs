@@ -1,0 +1,448 @@
+//! The demo data set (`shared/spec/DEMO.md`): one fresh-produce merchant with fixed
+//! credentials, loaded into an empty database by `dingdan demo` or `dingdan serve --demo`.
+//! Names and secrets here are fixed interfaces: walk-throughs and checks rely on them.
+
+use crate::admin::{self, NewStaff};
+use crate::b2b::{self, NewLine, PlaceOrder};
+use crate::journal::{self, Change};
+use crate::{Actor, App, Result, Role};
+use dingdan_core::order::Action;
+use dingdan_core::time::{self, DEFAULT_TZ};
+use dingdan_core::{Fen, Quantity};
+use dingdan_store::{catalog, customers, tenants};
+use serde_json::json;
+
+pub const TENANT_NAME: &str = "演示商户";
+pub const TENANT_DOMAIN: &str = "demo.dingdan.local";
+pub const ADMIN: (&str, &str) = ("admin", "admin123");
+pub const API_APP: (&str, &str) = ("demo-station", "demo-station-secret");
+pub const OTHER_DOMAIN: &str = "other.dingdan.local";
+pub const OTHER_API_APP: (&str, &str) = ("other-station", "other-station-secret");
+pub const STORE: &str = "演示门店";
+pub const STORE2: &str = "演示二店";
+pub const MANAGER: (&str, &str) = ("manager", "manager123");
+pub const STAFF: (&str, &str) = ("staff", "staff123");
+pub const CLERK: (&str, &str) = ("clerk", "clerk123");
+pub const CLERK2: (&str, &str) = ("clerk2", "clerk123");
+
+/// What was loaded.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Loaded {
+    pub tenant_id: i64,
+    pub other_tenant_id: i64,
+    pub skus: usize,
+    pub customers: usize,
+    pub orders: usize,
+}
+
+/// A small deterministic generator, so every demo database looks the same.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+const CATALOG: &[(&str, &[(&str, &[(&str, &[&str])])])] = &[
+    (
+        "蔬菜",
+        &[
+            (
+                "叶菜类",
+                &[
+                    ("白菜", &["白菜苔", "大白菜", "娃娃菜"]),
+                    ("菠菜", &["菠菜", "油麦菜", "生菜"]),
+                    ("芥蓝", &["芥蓝", "菜心", "空心菜"]),
+                ],
+            ),
+            (
+                "根茎类",
+                &[
+                    ("土豆", &["土豆", "红薯", "山药"]),
+                    ("萝卜", &["白萝卜", "胡萝卜", "青萝卜"]),
+                    ("莲藕", &["莲藕", "莴笋", "芋头"]),
+                ],
+            ),
+            (
+                "菌菇类",
+                &[
+                    ("香菇", &["鲜香菇", "干香菇", "花菇"]),
+                    ("平菇", &["平菇", "金针菇", "杏鲍菇"]),
+                ],
+            ),
+        ],
+    ),
+    (
+        "肉类",
+        &[
+            (
+                "猪肉",
+                &[
+                    ("猪肉", &["五花肉", "猪里脊", "前腿肉"]),
+                    ("排骨", &["肋排", "筒骨", "猪蹄"]),
+                ],
+            ),
+            (
+                "牛肉",
+                &[
+                    ("牛肉", &["牛腩", "牛腱子", "牛里脊"]),
+                    ("牛杂", &["牛肚", "牛筋", "牛百叶"]),
+                ],
+            ),
+            (
+                "禽类",
+                &[
+                    ("鸡肉", &["鸡胸肉", "鸡腿", "鸡翅中"]),
+                    ("鸭肉", &["鸭腿", "鸭胸", "老鸭"]),
+                ],
+            ),
+        ],
+    ),
+    (
+        "水果",
+        &[
+            (
+                "瓜果",
+                &[
+                    ("西瓜", &["麒麟瓜", "黑美人西瓜", "哈密瓜"]),
+                    ("甜瓜", &["香瓜", "网纹瓜", "木瓜"]),
+                    ("黄瓜", &["水果黄瓜", "青瓜", "苦瓜"]),
+                ],
+            ),
+            (
+                "柑橘类",
+                &[
+                    ("橙子", &["脐橙", "血橙", "冰糖橙"]),
+                    ("柚子", &["沙田柚", "红心柚", "葡萄柚"]),
+                    ("橘子", &["砂糖橘", "沃柑", "丑橘"]),
+                ],
+            ),
+        ],
+    ),
+];
+
+const CUSTOMERS: &[(&str, &str, &str, &str)] = &[
+    (
+        "盐田区沙头角中学沙县小吃",
+        "沙头角东和路55号",
+        "邓华君",
+        "18033432789",
+    ),
+    ("湘有缘饭店", "福田区华强北路1号", "刘湘", "13712345601"),
+    ("粤味轩酒家", "南山区科技园南路8号", "陈粤", "13712345602"),
+    (
+        "老北京炸酱面馆",
+        "罗湖区东门中路12号",
+        "王京",
+        "13712345603",
+    ),
+    ("川香阁", "宝安区新安六路33号", "李川", "13712345604"),
+    ("潮汕牛肉火锅", "龙岗区龙城大道66号", "林潮", "13712345605"),
+    ("兰州拉面", "福田区景田北路9号", "马兰", "13712345606"),
+    ("东北饺子馆", "南山区南海大道101号", "赵东", "13712345607"),
+    ("江南小厨", "罗湖区人民南路20号", "周江", "13712345608"),
+    ("客家酿豆腐", "龙华区民治大道88号", "黄客", "13712345609"),
+];
+
+/// Loads the demo data set. Does nothing and returns `None` when the database already has a
+/// tenant, so `serve --demo` may be run again on the same data.
+pub async fn load(app: &App) -> Result<Option<Loaded>> {
+    if tenants::count(app.db.reader()).await? > 0 {
+        return Ok(None);
+    }
+    let sys = Actor::system();
+    admin::create_admin(app, &sys, ADMIN.0, ADMIN.1).await?;
+    let tenant_id =
+        admin::create_tenant(app, &sys, TENANT_NAME, TENANT_DOMAIN, DEFAULT_TZ.name()).await?;
+    admin::create_api_app(
+        app,
+        &sys,
+        tenant_id,
+        "演示站点",
+        Some(API_APP.0),
+        Some(API_APP.1),
+    )
+    .await?;
+    let other_tenant_id =
+        admin::create_tenant(app, &sys, "其他商户", OTHER_DOMAIN, DEFAULT_TZ.name()).await?;
+    admin::create_api_app(
+        app,
+        &sys,
+        other_tenant_id,
+        "其他站点",
+        Some(OTHER_API_APP.0),
+        Some(OTHER_API_APP.1),
+    )
+    .await?;
+
+    let store = admin::create_store(
+        app,
+        &sys,
+        tenant_id,
+        STORE,
+        "深圳市福田区深南大道1000号",
+        "0755-88880001",
+    )
+    .await?;
+    let store2 = admin::create_store(
+        app,
+        &sys,
+        tenant_id,
+        STORE2,
+        "深圳市南山区科苑路15号",
+        "0755-88880002",
+    )
+    .await?;
+    for (role, (user, pass), store_id, name) in [
+        (Role::Manager, MANAGER, store, "门店经理"),
+        (Role::Staff, STAFF, store, "门店店员"),
+        (Role::Clerk, CLERK, store, "演示门店导购"),
+        (Role::Clerk, CLERK2, store2, "演示二店导购"),
+    ] {
+        let s = NewStaff {
+            tenant_id,
+            store_id: Some(store_id),
+            role,
+            username: user,
+            password: pass,
+            display_name: name,
+            phone: "",
+        };
+        admin::create_staff(app, &sys, &s).await?;
+    }
+
+    let (skus, customer_ids, first_customer_skus) =
+        load_catalog_and_customers(app, &sys, tenant_id).await?;
+    let orders = load_orders(
+        app,
+        &sys,
+        tenant_id,
+        &customer_ids,
+        &first_customer_skus,
+        &skus,
+    )
+    .await?;
+    Ok(Some(Loaded {
+        tenant_id,
+        other_tenant_id,
+        skus: skus.len(),
+        customers: customer_ids.len(),
+        orders,
+    }))
+}
+
+/// Catalog, price lists and customers in one transaction.
+async fn load_catalog_and_customers(
+    app: &App,
+    sys: &Actor,
+    tenant_id: i64,
+) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+    let now = app.now();
+    let mut rng = Lcg(20170621);
+    let mut tx = app.db.begin().await?;
+    let morning = catalog::NewPriceList {
+        tenant_id,
+        name: "早市报价单",
+        description: "每日早市供应",
+        is_active: true,
+        time_config_id: "ST001",
+        time_config_name: "早市收货",
+        receive_times: r#"["06:00","06:30","07:00","08:00","09:00","10:00","11:00","12:00"]"#,
+    };
+    let all_day = catalog::NewPriceList {
+        tenant_id,
+        name: "全天报价单",
+        description: "全天供应",
+        is_active: true,
+        time_config_id: "ST002",
+        time_config_name: "全天收货",
+        receive_times: r#"["06:00","09:00","12:00","15:00","18:00","21:00"]"#,
+    };
+    let price_lists = [
+        catalog::insert_price_list(tx.conn(), &morning, now).await?,
+        catalog::insert_price_list(tx.conn(), &all_day, now).await?,
+    ];
+    let mut skus = Vec::new();
+    let mut n = 0usize;
+    for (c1, c2s) in CATALOG {
+        let c1_id = catalog::insert_category(tx.conn(), tenant_id, 1, None, c1, now).await?;
+        for (c2, pinleis) in *c2s {
+            let c2_id =
+                catalog::insert_category(tx.conn(), tenant_id, 2, Some(c1_id), c2, now).await?;
+            for (pinlei, spus) in *pinleis {
+                let p_id =
+                    catalog::insert_category(tx.conn(), tenant_id, 3, Some(c2_id), pinlei, now)
+                        .await?;
+                for spu in *spus {
+                    let weighed = n % 3 != 2;
+                    let std_unit = if weighed { "斤" } else { "份" };
+                    let spu_id = catalog::insert_spu(
+                        tx.conn(),
+                        &catalog::NewSpu {
+                            tenant_id,
+                            pinlei_id: p_id,
+                            name: spu,
+                            std_unit_name: std_unit,
+                            description: &format!("新鲜{spu}"),
+                            p_type: 1,
+                            dispatch_method: 2,
+                            image: "",
+                            detail_images: "[]",
+                        },
+                        now,
+                    )
+                    .await?;
+                    let price = 300 + rng.next(3000) as i64;
+                    let sku = catalog::NewSku {
+                        tenant_id,
+                        spu_id,
+                        price_list_id: price_lists[n % 2],
+                        name: spu,
+                        sale_unit_name: std_unit,
+                        std_unit_name: std_unit,
+                        sale_ratio_milli: 1000,
+                        std_price: price,
+                        sale_price: price,
+                        sale_num_least_milli: 1000,
+                        is_weigh: weighed,
+                        supplier_name: "小农女",
+                        description: "",
+                    };
+                    skus.push(catalog::insert_sku(tx.conn(), &sku, now).await?);
+                    n += 1;
+                }
+            }
+        }
+    }
+    let mut customer_ids = Vec::new();
+    for (i, (resname, address, receiver, phone)) in CUSTOMERS.iter().enumerate() {
+        let c = customers::NewCustomer {
+            tenant_id,
+            username: &format!("customer{:02}", i + 1),
+            password_hash: "",
+            resname,
+            payer_name: receiver,
+            payer_phone: phone,
+            receiver_name: receiver,
+            receiver_phone: phone,
+            address,
+            district_code: "440308",
+            area_level1: "盐田区",
+            area_level2: "沙头角",
+        };
+        let id = customers::insert(tx.conn(), &c, now).await?;
+        catalog::link_customer_price_list(tx.conn(), id, price_lists[0]).await?;
+        if i % 2 == 0 {
+            catalog::link_customer_price_list(tx.conn(), id, price_lists[1]).await?;
+        }
+        customer_ids.push(id);
+    }
+    let first_customer_skus =
+        catalog::skus_of_customer(tx.conn(), tenant_id, customer_ids[0]).await?;
+    journal::audit(
+        &mut tx,
+        sys,
+        Some(tenant_id),
+        now,
+        Change {
+            entity: "tenant",
+            entity_id: tenant_id,
+            action: "demo_catalog",
+            from: None,
+            to: None,
+            detail: Some(json!({ "skus": skus.len(), "customers": customer_ids.len() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((skus, customer_ids, first_customer_skus))
+}
+
+/// Orders in every B2B status over the last 30 days, placed and moved through the use-cases.
+async fn load_orders(
+    app: &App,
+    sys: &Actor,
+    tenant_id: i64,
+    customer_ids: &[i64],
+    first_customer_skus: &[i64],
+    _all_skus: &[i64],
+) -> Result<usize> {
+    let mut rng = Lcg(7);
+    let now = app.now();
+    let mut count = 0;
+    // (days ago, actions after placing); the newest orders are still waiting or sorting.
+    let plan: Vec<(i64, &[Action])> = (0..30)
+        .map(|i| {
+            let days_ago = 29 - i as i64;
+            let actions: &[Action] = match (days_ago, i % 6) {
+                (0..=1, 0 | 3) => &[],
+                (0..=1, _) => &[Action::StartSorting],
+                (2..=3, _) => &[Action::StartSorting, Action::Ship],
+                (_, 5) => &[Action::Delete],
+                _ => &[Action::StartSorting, Action::Ship, Action::Deliver],
+            };
+            (days_ago, actions)
+        })
+        .collect();
+    for (i, (days_ago, actions)) in plan.into_iter().enumerate() {
+        let customer_id = customer_ids[i % customer_ids.len()];
+        let skus =
+            dingdan_store::catalog::skus_of_customer(app.db.reader(), tenant_id, customer_id)
+                .await?;
+        let skus = if skus.is_empty() {
+            first_customer_skus.to_vec()
+        } else {
+            skus
+        };
+        let placed_at = now - days_ago * 86_400_000 - 3_600_000 * (1 + rng.next(6) as i64);
+        let day = time::local(placed_at, DEFAULT_TZ).date() + chrono::Duration::days(1);
+        let begin = time::from_local(day.and_hms_opt(6, 0, 0).unwrap_or_default(), DEFAULT_TZ);
+        let mut lines = Vec::new();
+        let first = rng.next(skus.len() as u64) as usize;
+        for k in 0..3 {
+            let sku_id = skus[(first + k * 7) % skus.len()];
+            if lines.iter().any(|l: &NewLine| l.sku_id == sku_id) {
+                continue;
+            }
+            lines.push(NewLine {
+                sku_id,
+                quantity: Quantity::from_units(1 + rng.next(10) as i64),
+                unit_price: None,
+                remark: String::new(),
+            });
+        }
+        let cmd = PlaceOrder {
+            tenant_id,
+            customer_id,
+            receive_begin_at: begin,
+            receive_end_at: begin + 6 * 3_600_000,
+            remark: if i % 4 == 0 {
+                Some("请早上送达".into())
+            } else {
+                None
+            },
+            freight: Fen(if i % 3 == 0 { 2000 } else { 0 }),
+            lines,
+            placed_at: Some(placed_at),
+        };
+        let id = b2b::place_order(app, sys, &cmd).await?;
+        for action in actions.iter() {
+            if *action == Action::Ship {
+                // Weigh the first line a little over what was ordered, as the scales do.
+                let view = b2b::get_order(app, sys, tenant_id, id).await?;
+                if let Some(line) = view.lines.iter().find(|l| l.is_weigh) {
+                    let real = Quantity(line.quantity_milli + 125);
+                    b2b::weigh_line(app, sys, tenant_id, id, line.sku_id, real).await?;
+                }
+            }
+            b2b::move_order(app, sys, tenant_id, id, *action).await?;
+        }
+        count += 1;
+    }
+    Ok(count)
+}

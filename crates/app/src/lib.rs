@@ -1,0 +1,74 @@
+//! dingdan's use-cases. Each public function here is one business operation: it checks who is
+//! asking, loads what it needs, asks the core whether the change is allowed, and writes the
+//! change, its audit row and its outbox event in one transaction. Dialects call these and
+//! nothing else; they never touch the store directly.
+
+/// Platform administration: admins, tenants, API apps, stores, staff.
+pub mod admin;
+/// Credentials: password hashing, bearer tokens, the authenticated [`Actor`].
+pub mod auth;
+/// B2B orders (station and openapi): placing, editing, moving through fulfillment.
+pub mod b2b;
+/// The clock, injectable so that tests control time.
+pub mod clock;
+/// The demo data set of `shared/spec/DEMO.md`.
+pub mod demo;
+mod error;
+/// Audit rows and outbox events, written inside the caller's transaction.
+pub mod journal;
+
+pub use dingdan_core::actor::{Actor, Role};
+pub use dingdan_store::{Backend, Db};
+pub use error::{AppError, AuthFailure};
+
+use std::sync::Arc;
+
+/// Tunables of the use-cases.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Life of an open-platform access token (the documents say one hour).
+    pub api_token_ttl_ms: i64,
+    /// Life of staff and admin tokens.
+    pub session_ttl_ms: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            api_token_ttl_ms: 3_600_000,
+            session_ttl_ms: 7 * 86_400_000,
+        }
+    }
+}
+
+/// Everything a use-case needs: the database, the clock, the settings.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn clock::Clock>,
+    pub settings: Settings,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn clock::Clock>, settings: Settings) -> App {
+        App {
+            db,
+            clock,
+            settings,
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A tenant's time zone, in which its business dates are read and written.
+pub async fn tenant_tz(app: &App, tenant_id: i64) -> Result<dingdan_core::time::Tz> {
+    let tenant = dingdan_store::tenants::get(app.db.reader(), tenant_id)
+        .await?
+        .ok_or(AppError::not_found("tenant"))?;
+    Ok(dingdan_core::time::parse_tz(&tenant.timezone).unwrap_or(dingdan_core::time::DEFAULT_TZ))
+}

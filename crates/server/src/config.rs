@@ -1,0 +1,174 @@
+//! Configuration: built-in defaults, then `dingdan.toml` (or the file named by `--config` /
+//! `DINGDAN_CONFIG`), then `DINGDAN_*` environment variables and command-line flags.
+//! docs/configuration.md lists every key.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub addr: String,
+    /// A request that takes longer is answered 408.
+    pub request_timeout_secs: u64,
+    /// Largest accepted request body.
+    pub body_limit_bytes: usize,
+    /// How long to let in-flight requests finish on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `postgres://...` for PostgreSQL; empty for the embedded SQLite file in `data_dir`.
+    pub url: String,
+    /// Where the embedded database lives.
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Life of an openapi/station access token (the documents say one hour).
+    pub api_token_ttl_secs: i64,
+    /// Life of admin and staff sessions.
+    pub session_ttl_secs: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter, e.g. `info` or `dingdan=debug,sqlx=warn`.
+    pub filter: String,
+    /// `text` or `json`.
+    pub format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            auth: AuthConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            addr: "127.0.0.1:8080".into(),
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: String::new(),
+            data_dir: PathBuf::from("./dingdan-data"),
+            max_connections: 16,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            api_token_ttl_secs: 3600,
+            session_ttl_secs: 7 * 86_400,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            filter: "info".into(),
+            format: "text".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path`, or `./dingdan.toml` when no path is given and that file exists.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("dingdan.toml"), false),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            }
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Config::default())
+            }
+            Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    /// The database URL: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        if self.database.url.trim().is_empty() {
+            format!(
+                "sqlite://{}",
+                self.database.data_dir.join("dingdan.db").display()
+            )
+        } else {
+            self.database.url.trim().to_string()
+        }
+    }
+
+    pub fn settings(&self) -> dingdan_app::Settings {
+        dingdan_app::Settings {
+            api_token_ttl_ms: self.auth.api_token_ttl_secs * 1000,
+            session_ttl_ms: self.auth.session_ttl_secs * 1000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../dingdan.example.toml"
+        ))
+        .unwrap();
+        let c: Config = toml::from_str(&text).unwrap();
+        assert_eq!(c.server.addr, "127.0.0.1:8080");
+        assert_eq!(c.auth.api_token_ttl_secs, 3600);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(toml::from_str::<Config>("[server]\nadress = \"x\"").is_err());
+    }
+
+    #[test]
+    fn sqlite_by_default() {
+        assert_eq!(
+            Config::default().database_url(),
+            "sqlite://./dingdan-data/dingdan.db"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! B2B customers (merchants, restaurants). The SID and the KID of the documents are two public
+//! faces of one key.
+
+use crate::{flag, Result};
+use sqlx::{any::AnyRow, Any, Executor, Row};
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub username: String,
+    pub resname: String,
+    pub payer_name: String,
+    pub payer_phone: String,
+    pub receiver_name: String,
+    pub receiver_phone: String,
+    pub address: String,
+    pub district_code: String,
+    pub area_level1: String,
+    pub area_level2: String,
+    pub settle_way: i64,
+    pub pay_method: i64,
+    pub freeze: bool,
+    pub balance: i64,
+}
+
+const COLUMNS: &str =
+    "id, tenant_id, username, resname, payer_name, payer_phone, receiver_name, receiver_phone,
+    address, district_code, area_level1, area_level2, settle_way, pay_method, freeze, balance";
+
+fn from_row(r: &AnyRow) -> Result<Customer> {
+    Ok(Customer {
+        id: r.try_get("id")?,
+        tenant_id: r.try_get("tenant_id")?,
+        username: r.try_get("username")?,
+        resname: r.try_get("resname")?,
+        payer_name: r.try_get("payer_name")?,
+        payer_phone: r.try_get("payer_phone")?,
+        receiver_name: r.try_get("receiver_name")?,
+        receiver_phone: r.try_get("receiver_phone")?,
+        address: r.try_get("address")?,
+        district_code: r.try_get("district_code")?,
+        area_level1: r.try_get("area_level1")?,
+        area_level2: r.try_get("area_level2")?,
+        settle_way: r.try_get("settle_way")?,
+        pay_method: r.try_get("pay_method")?,
+        freeze: flag(r.try_get("freeze")?),
+        balance: r.try_get("balance")?,
+    })
+}
+
+pub struct NewCustomer<'a> {
+    pub tenant_id: i64,
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub resname: &'a str,
+    pub payer_name: &'a str,
+    pub payer_phone: &'a str,
+    pub receiver_name: &'a str,
+    pub receiver_phone: &'a str,
+    pub address: &'a str,
+    pub district_code: &'a str,
+    pub area_level1: &'a str,
+    pub area_level2: &'a str,
+}
+
+pub async fn insert<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    c: &NewCustomer<'_>,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO customers (tenant_id, username, password_hash, resname, payer_name, payer_phone, receiver_name,
+                                receiver_phone, address, district_code, area_level1, area_level2, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(c.tenant_id)
+    .bind(c.username)
+    .bind(c.password_hash)
+    .bind(c.resname)
+    .bind(c.payer_name)
+    .bind(c.payer_phone)
+    .bind(c.receiver_name)
+    .bind(c.receiver_phone)
+    .bind(c.address)
+    .bind(c.district_code)
+    .bind(c.area_level1)
+    .bind(c.area_level2)
+    .bind(now)
+    .fetch_one(e)
+    .await?)
+}
+
+pub async fn get<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<Customer>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
+    );
+    sqlx::query(&sql)
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(e)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub async fn list<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    tenant_id: i64,
+) -> Result<Vec<Customer>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id"
+    );
+    sqlx::query(&sql)
+        .bind(tenant_id)
+        .fetch_all(e)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
