@@ -48,7 +48,12 @@ impl Lcg {
     }
 }
 
-const CATALOG: &[(&str, &[(&str, &[(&str, &[&str])])])] = &[
+/// A pinlei and its SPUs.
+type Pinlei = (&'static str, &'static [&'static str]);
+/// category1 → category2 → pinlei → SPU names.
+type Tree = &'static [(&'static str, &'static [(&'static str, &'static [Pinlei])])];
+
+const CATALOG: Tree = &[
     (
         "蔬菜",
         &[

@@ -18,9 +18,9 @@ impl<S: Send + Sync, T: DeserializeOwned, E: Rejection> FromRequestParts<S> for 
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, E> {
         let raw = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(raw)
+        from_form(raw.as_bytes())
             .map(|t| Query(t, PhantomData))
-            .map_err(|e| E::bad_request(format!("invalid query string: {e}")))
+            .map_err(|e| E::bad_request(format!("query string: {e}")))
     }
 }
 
@@ -49,9 +49,8 @@ impl<S: Send + Sync, T: DeserializeOwned, E: Rejection> FromRequest<S> for Body<
 
 /// Parses a body by its content type; without one, JSON is tried first, then a form.
 pub fn parse_body<T: DeserializeOwned>(content_type: &str, bytes: &[u8]) -> Result<T, String> {
-    let json = || serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON body: {e}"));
-    let form =
-        || serde_urlencoded::from_bytes(bytes).map_err(|e| format!("invalid form body: {e}"));
+    let json = || from_json(bytes).map_err(|e| format!("JSON body: {e}"));
+    let form = || from_form(bytes).map_err(|e| format!("form body: {e}"));
     if content_type.starts_with("application/json") || content_type.ends_with("+json") {
         json()
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -67,6 +66,33 @@ pub fn parse_body<T: DeserializeOwned>(content_type: &str, bytes: &[u8]) -> Resu
     } else {
         form()
     }
+}
+
+/// Errors name the field at fault: `status: expected a whole number, got 'abc'`.
+fn with_path<T>(
+    r: Result<T, serde_path_to_error::Error<impl std::fmt::Display>>,
+) -> Result<T, String> {
+    r.map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." || path.is_empty() {
+            e.into_inner().to_string()
+        } else {
+            format!("{path}: {}", e.into_inner())
+        }
+    })
+}
+
+fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = with_path(serde_path_to_error::deserialize(&mut de))?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}
+
+fn from_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    with_path(serde_path_to_error::deserialize(
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes)),
+    ))
 }
 
 /// Lenient field readers: JSON clients send numbers, form clients send text; both mean the same.

@@ -20,13 +20,13 @@ pub struct Customer {
     pub area_level2: String,
     pub settle_way: i64,
     pub pay_method: i64,
-    pub freeze: bool,
+    pub frozen: bool,
     pub balance: i64,
 }
 
 const COLUMNS: &str =
     "id, tenant_id, username, resname, payer_name, payer_phone, receiver_name, receiver_phone,
-    address, district_code, area_level1, area_level2, settle_way, pay_method, freeze, balance";
+    address, district_code, area_level1, area_level2, settle_way, pay_method, frozen, balance";
 
 fn from_row(r: &AnyRow) -> Result<Customer> {
     Ok(Customer {
@@ -44,7 +44,7 @@ fn from_row(r: &AnyRow) -> Result<Customer> {
         area_level2: r.try_get("area_level2")?,
         settle_way: r.try_get("settle_way")?,
         pay_method: r.try_get("pay_method")?,
-        freeze: flag(r.try_get("freeze")?),
+        frozen: flag(r.try_get("frozen")?),
         balance: r.try_get("balance")?,
     })
 }

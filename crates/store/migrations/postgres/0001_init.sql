@@ -152,7 +152,7 @@ CREATE TABLE customers (
     pay_method BIGINT NOT NULL DEFAULT 1,
     whitelist BIGINT NOT NULL DEFAULT 0,
     check_out BIGINT NOT NULL DEFAULT 0,
-    freeze BIGINT NOT NULL DEFAULT 0,
+    frozen BIGINT NOT NULL DEFAULT 0,
     balance BIGINT NOT NULL DEFAULT 0,
     deleted_at BIGINT,
     created_at BIGINT NOT NULL,

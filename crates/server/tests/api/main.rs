@@ -1,0 +1,10 @@
+//! Black-box tests: each starts the real server on a random loopback port with the demo data
+//! and talks HTTP to it. SQLite by default; PostgreSQL when DINGDAN_TEST_DATABASE_URL is set
+//! (each test in a fresh database).
+
+mod admin;
+mod helpers;
+mod openapi_auth;
+mod openapi_list;
+mod openapi_orders;
+mod server;
