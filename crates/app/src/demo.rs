@@ -380,20 +380,23 @@ async fn load_orders(
     let mut rng = Lcg(7);
     let now = app.now();
     let mut count = 0;
-    // (days ago, actions after placing); the newest orders are still waiting or sorting.
-    let plan: Vec<(i64, &[Action])> = (0..30)
+    // (days ago, actions after placing): one order a day for 30 days, then two more today.
+    // Older orders are signed (every sixth deleted), the last days' still on their way.
+    let mut plan: Vec<(i64, &[Action])> = (0..30i64)
         .map(|i| {
-            let days_ago = 29 - i as i64;
-            let actions: &[Action] = match (days_ago, i % 6) {
-                (0..=1, 0 | 3) => &[],
-                (0..=1, _) => &[Action::StartSorting],
-                (2..=3, _) => &[Action::StartSorting, Action::Ship],
-                (_, 5) => &[Action::Delete],
+            let days_ago = 29 - i;
+            let actions: &[Action] = match days_ago {
+                0 => &[],
+                1 => &[Action::StartSorting],
+                2..=3 => &[Action::StartSorting, Action::Ship],
+                _ if i % 6 == 5 => &[Action::Delete],
                 _ => &[Action::StartSorting, Action::Ship, Action::Deliver],
             };
             (days_ago, actions)
         })
         .collect();
+    plan.push((0, &[Action::StartSorting]));
+    plan.push((0, &[Action::Ship]));
     for (i, (days_ago, actions)) in plan.into_iter().enumerate() {
         let customer_id = customer_ids[i % customer_ids.len()];
         let skus =
@@ -404,7 +407,7 @@ async fn load_orders(
         } else {
             skus
         };
-        let placed_at = now - days_ago * 86_400_000 - 3_600_000 * (1 + rng.next(6) as i64);
+        let placed_at = now - days_ago * 86_400_000 - 60_000 * (1 + rng.next(50) as i64);
         let day = time::local(placed_at, DEFAULT_TZ).date() + chrono::Duration::days(1);
         let begin = time::from_local(day.and_hms_opt(6, 0, 0).unwrap_or_default(), DEFAULT_TZ);
         let mut lines = Vec::new();
