@@ -19,10 +19,7 @@ fn non_empty(field: &'static str, value: &str, max: usize) -> Result<()> {
     if n == 0 {
         Err(AppError::invalid(field, "must not be empty"))
     } else if n > max {
-        Err(AppError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ))
+        Err(AppError::invalid(field, format!("must be at most {max} characters")))
     } else {
         Ok(())
     }
@@ -33,10 +30,7 @@ pub async fn create_admin(app: &App, actor: &Actor, username: &str, password: &s
     require_admin(actor)?;
     non_empty("username", username, 64)?;
     if password.chars().count() < 6 {
-        return Err(AppError::invalid(
-            "password",
-            "must be at least 6 characters",
-        ));
+        return Err(AppError::invalid("password", "must be at least 6 characters"));
     }
     let hash = hash_password(password).await?;
     let now = app.now();
@@ -62,32 +56,16 @@ pub async fn create_admin(app: &App, actor: &Actor, username: &str, password: &s
 }
 
 /// Creates a tenant (merchant). `domain` is the offline dialect's `shop` parameter.
-pub async fn create_tenant(
-    app: &App,
-    actor: &Actor,
-    name: &str,
-    domain: &str,
-    timezone: &str,
-) -> Result<i64> {
+pub async fn create_tenant(app: &App, actor: &Actor, name: &str, domain: &str, timezone: &str) -> Result<i64> {
     require_admin(actor)?;
     non_empty("name", name, 100)?;
     non_empty("domain", domain, 253)?;
     if dingdan_core::time::parse_tz(timezone).is_none() {
-        return Err(AppError::invalid(
-            "timezone",
-            format!("'{timezone}' is not an IANA time zone"),
-        ));
+        return Err(AppError::invalid("timezone", format!("'{timezone}' is not an IANA time zone")));
     }
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let id = tenants::insert(
-        tx.conn(),
-        name.trim(),
-        &domain.trim().to_lowercase(),
-        timezone,
-        now,
-    )
-    .await?;
+    let id = tenants::insert(tx.conn(), name.trim(), &domain.trim().to_lowercase(), timezone, now).await?;
     journal::audit(
         &mut tx,
         actor,
@@ -135,13 +113,9 @@ pub async fn create_api_app(
     if tenants::get(app.db.reader(), tenant_id).await?.is_none() {
         return Err(AppError::not_found("tenant"));
     }
-    let access_id = access_id
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("app-{}", random_token(12)));
+    let access_id = access_id.map(str::to_owned).unwrap_or_else(|| format!("app-{}", random_token(12)));
     non_empty("access_id", &access_id, 64)?;
-    let secret = secret
-        .map(str::to_owned)
-        .unwrap_or_else(|| random_token(40));
+    let secret = secret.map(str::to_owned).unwrap_or_else(|| random_token(40));
     if secret.len() < 8 {
         return Err(AppError::invalid("secret", "must be at least 8 characters"));
     }
@@ -165,19 +139,10 @@ pub async fn create_api_app(
     )
     .await?;
     tx.commit().await?;
-    Ok(NewApiApp {
-        id,
-        tenant_id,
-        access_id,
-        secret,
-    })
+    Ok(NewApiApp { id, tenant_id, access_id, secret })
 }
 
-pub async fn list_api_apps(
-    app: &App,
-    actor: &Actor,
-    tenant_id: Option<i64>,
-) -> Result<Vec<identities::ApiApp>> {
+pub async fn list_api_apps(app: &App, actor: &Actor, tenant_id: Option<i64>) -> Result<Vec<identities::ApiApp>> {
     require_admin(actor)?;
     Ok(identities::list_apps(app.db.reader(), tenant_id).await?)
 }
@@ -239,21 +204,12 @@ pub struct NewStaff<'a> {
 pub async fn create_staff(app: &App, actor: &Actor, s: &NewStaff<'_>) -> Result<i64> {
     ensure_tenant(actor, s.tenant_id)?;
     require_admin(actor)?;
-    if !matches!(
-        s.role,
-        Role::Staff | Role::Manager | Role::Clerk | Role::Driver
-    ) {
-        return Err(AppError::invalid(
-            "role",
-            "must be staff, manager, clerk or driver",
-        ));
+    if !matches!(s.role, Role::Staff | Role::Manager | Role::Clerk | Role::Driver) {
+        return Err(AppError::invalid("role", "must be staff, manager, clerk or driver"));
     }
     non_empty("username", s.username, 64)?;
     if s.password.chars().count() < 6 {
-        return Err(AppError::invalid(
-            "password",
-            "must be at least 6 characters",
-        ));
+        return Err(AppError::invalid("password", "must be at least 6 characters"));
     }
     if let Some(store_id) = s.store_id {
         let store = stores::get(app.db.reader(), store_id).await?;

@@ -2,9 +2,7 @@
 //! their SHA-256, with an expiry and a revocation mark.
 
 use crate::{Actor, App, AppError, AuthFailure, Result, Role};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use dingdan_store::identities;
 use rand::Rng;
@@ -51,11 +49,7 @@ pub async fn verify_password(hash: &str, password: &str) -> bool {
     let (hash, password) = (hash.to_owned(), password.to_owned());
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)
     })
     .await
@@ -63,7 +57,8 @@ pub async fn verify_password(hash: &str, password: &str) -> bool {
 }
 
 /// A hash that matches nothing, used to spend the same time when a user is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0hJqD1HvVAm6Uf7mkN3H3b3FRRDEu+kslbuGk3x1qBs";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0hJqD1HvVAm6Uf7mkN3H3b3FRRDEu+kslbuGk3x1qBs";
 
 /// Spends the time of one verification when there is nothing to verify against.
 pub async fn burn_verification(password: &str) {
@@ -74,9 +69,7 @@ pub async fn burn_verification(password: &str) {
 pub fn random_token(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();
-    (0..len)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect()
+    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// The stored form of a token.
@@ -109,15 +102,9 @@ pub async fn issue_token(
 }
 
 /// Looks a presented token up: it must exist, be of `kind`, not be revoked or expired.
-pub async fn resolve_token(
-    app: &App,
-    kind: TokenKind,
-    token: Option<&str>,
-) -> Result<identities::Token> {
-    let token = token
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
+pub async fn resolve_token(app: &App, kind: TokenKind, token: Option<&str>) -> Result<identities::Token> {
+    let token =
+        token.map(str::trim).filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
     if token.len() > 256 {
         return Err(AppError::Unauthenticated(AuthFailure::Invalid));
     }
@@ -138,11 +125,7 @@ pub async fn revoke_token(app: &App, token: &str) -> Result<bool> {
 
 /// Exchanges an API app's access_id and secret for an access token (openapi and station).
 /// Returns the token, its expiry and the app's tenant.
-pub async fn api_access_token(
-    app: &App,
-    access_id: &str,
-    secret: &str,
-) -> Result<(String, i64, i64)> {
+pub async fn api_access_token(app: &App, access_id: &str, secret: &str) -> Result<(String, i64, i64)> {
     let found = identities::app_by_access_id(app.db.reader(), access_id).await?;
     let Some(api_app) = found.filter(|a| !a.disabled) else {
         burn_verification(secret).await;
@@ -151,26 +134,15 @@ pub async fn api_access_token(
     if !verify_password(&api_app.secret_hash, secret).await {
         return Err(AppError::Unauthenticated(AuthFailure::BadCredentials));
     }
-    let (token, expires_at) = issue_token(
-        app,
-        TokenKind::Api,
-        api_app.id,
-        Some(api_app.tenant_id),
-        app.settings.api_token_ttl_ms,
-    )
-    .await?;
+    let (token, expires_at) =
+        issue_token(app, TokenKind::Api, api_app.id, Some(api_app.tenant_id), app.settings.api_token_ttl_ms).await?;
     Ok((token, expires_at, api_app.tenant_id))
 }
 
 /// The API app behind an access token.
 pub async fn authenticate_api(app: &App, token: Option<&str>) -> Result<Actor> {
     let t = resolve_token(app, TokenKind::Api, token).await?;
-    Ok(Actor {
-        role: Role::ApiApp,
-        id: t.subject_id,
-        tenant_id: t.tenant_id,
-        store_id: None,
-    })
+    Ok(Actor { role: Role::ApiApp, id: t.subject_id, tenant_id: t.tenant_id, store_id: None })
 }
 
 /// Signs an admin in with user name and password.
@@ -182,25 +154,13 @@ pub async fn admin_login(app: &App, username: &str, password: &str) -> Result<(S
     if !verify_password(&admin.password_hash, password).await {
         return Err(AppError::Unauthenticated(AuthFailure::BadCredentials));
     }
-    issue_token(
-        app,
-        TokenKind::Admin,
-        admin.id,
-        None,
-        app.settings.session_ttl_ms,
-    )
-    .await
+    issue_token(app, TokenKind::Admin, admin.id, None, app.settings.session_ttl_ms).await
 }
 
 /// The platform admin behind an admin token.
 pub async fn authenticate_admin(app: &App, token: Option<&str>) -> Result<Actor> {
     let t = resolve_token(app, TokenKind::Admin, token).await?;
-    Ok(Actor {
-        role: Role::Admin,
-        id: t.subject_id,
-        tenant_id: None,
-        store_id: None,
-    })
+    Ok(Actor { role: Role::Admin, id: t.subject_id, tenant_id: None, store_id: None })
 }
 
 /// Fails unless `actor` may act in `tenant_id`.
@@ -241,9 +201,7 @@ mod tests {
     fn tokens_look_like_the_documents() {
         let t = random_token(32);
         assert_eq!(t.len(), 32);
-        assert!(t
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
         assert_ne!(t, random_token(32));
         assert_eq!(token_hash("a").len(), 64);
     }

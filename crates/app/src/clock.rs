@@ -21,9 +21,7 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new() -> ManualClock {
-        ManualClock {
-            offset_ms: AtomicI64::new(0),
-        }
+        ManualClock { offset_ms: AtomicI64::new(0) }
     }
 
     pub fn advance_ms(&self, ms: i64) {

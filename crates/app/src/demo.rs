@@ -33,6 +33,7 @@ pub struct Loaded {
     pub skus: usize,
     pub customers: usize,
     pub orders: usize,
+    pub packages: usize,
 }
 
 /// A small deterministic generator, so every demo database looks the same.
@@ -40,10 +41,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -73,39 +71,15 @@ const CATALOG: Tree = &[
                     ("莲藕", &["莲藕", "莴笋", "芋头"]),
                 ],
             ),
-            (
-                "菌菇类",
-                &[
-                    ("香菇", &["鲜香菇", "干香菇", "花菇"]),
-                    ("平菇", &["平菇", "金针菇", "杏鲍菇"]),
-                ],
-            ),
+            ("菌菇类", &[("香菇", &["鲜香菇", "干香菇", "花菇"]), ("平菇", &["平菇", "金针菇", "杏鲍菇"])]),
         ],
     ),
     (
         "肉类",
         &[
-            (
-                "猪肉",
-                &[
-                    ("猪肉", &["五花肉", "猪里脊", "前腿肉"]),
-                    ("排骨", &["肋排", "筒骨", "猪蹄"]),
-                ],
-            ),
-            (
-                "牛肉",
-                &[
-                    ("牛肉", &["牛腩", "牛腱子", "牛里脊"]),
-                    ("牛杂", &["牛肚", "牛筋", "牛百叶"]),
-                ],
-            ),
-            (
-                "禽类",
-                &[
-                    ("鸡肉", &["鸡胸肉", "鸡腿", "鸡翅中"]),
-                    ("鸭肉", &["鸭腿", "鸭胸", "老鸭"]),
-                ],
-            ),
+            ("猪肉", &[("猪肉", &["五花肉", "猪里脊", "前腿肉"]), ("排骨", &["肋排", "筒骨", "猪蹄"])]),
+            ("牛肉", &[("牛肉", &["牛腩", "牛腱子", "牛里脊"]), ("牛杂", &["牛肚", "牛筋", "牛百叶"])]),
+            ("禽类", &[("鸡肉", &["鸡胸肉", "鸡腿", "鸡翅中"]), ("鸭肉", &["鸭腿", "鸭胸", "老鸭"])]),
         ],
     ),
     (
@@ -132,20 +106,10 @@ const CATALOG: Tree = &[
 ];
 
 const CUSTOMERS: &[(&str, &str, &str, &str)] = &[
-    (
-        "盐田区沙头角中学沙县小吃",
-        "沙头角东和路55号",
-        "邓华君",
-        "18033432789",
-    ),
+    ("盐田区沙头角中学沙县小吃", "沙头角东和路55号", "邓华君", "18033432789"),
     ("湘有缘饭店", "福田区华强北路1号", "刘湘", "13712345601"),
     ("粤味轩酒家", "南山区科技园南路8号", "陈粤", "13712345602"),
-    (
-        "老北京炸酱面馆",
-        "罗湖区东门中路12号",
-        "王京",
-        "13712345603",
-    ),
+    ("老北京炸酱面馆", "罗湖区东门中路12号", "王京", "13712345603"),
     ("川香阁", "宝安区新安六路33号", "李川", "13712345604"),
     ("潮汕牛肉火锅", "龙岗区龙城大道66号", "林潮", "13712345605"),
     ("兰州拉面", "福田区景田北路9号", "马兰", "13712345606"),
@@ -162,47 +126,14 @@ pub async fn load(app: &App) -> Result<Option<Loaded>> {
     }
     let sys = Actor::system();
     admin::create_admin(app, &sys, ADMIN.0, ADMIN.1).await?;
-    let tenant_id =
-        admin::create_tenant(app, &sys, TENANT_NAME, TENANT_DOMAIN, DEFAULT_TZ.name()).await?;
-    admin::create_api_app(
-        app,
-        &sys,
-        tenant_id,
-        "演示站点",
-        Some(API_APP.0),
-        Some(API_APP.1),
-    )
-    .await?;
-    let other_tenant_id =
-        admin::create_tenant(app, &sys, "其他商户", OTHER_DOMAIN, DEFAULT_TZ.name()).await?;
-    admin::create_api_app(
-        app,
-        &sys,
-        other_tenant_id,
-        "其他站点",
-        Some(OTHER_API_APP.0),
-        Some(OTHER_API_APP.1),
-    )
-    .await?;
+    let tenant_id = admin::create_tenant(app, &sys, TENANT_NAME, TENANT_DOMAIN, DEFAULT_TZ.name()).await?;
+    admin::create_api_app(app, &sys, tenant_id, "演示站点", Some(API_APP.0), Some(API_APP.1)).await?;
+    let other_tenant_id = admin::create_tenant(app, &sys, "其他商户", OTHER_DOMAIN, DEFAULT_TZ.name()).await?;
+    admin::create_api_app(app, &sys, other_tenant_id, "其他站点", Some(OTHER_API_APP.0), Some(OTHER_API_APP.1)).await?;
 
-    let store = admin::create_store(
-        app,
-        &sys,
-        tenant_id,
-        STORE,
-        "深圳市福田区深南大道1000号",
-        "0755-88880001",
-    )
-    .await?;
-    let store2 = admin::create_store(
-        app,
-        &sys,
-        tenant_id,
-        STORE2,
-        "深圳市南山区科苑路15号",
-        "0755-88880002",
-    )
-    .await?;
+    let store = admin::create_store(app, &sys, tenant_id, STORE, "深圳市福田区深南大道1000号", "0755-88880001").await?;
+    let store2 = admin::create_store(app, &sys, tenant_id, STORE2, "深圳市南山区科苑路15号", "0755-88880002").await?;
+    let mut staff_id = 0;
     for (role, (user, pass), store_id, name) in [
         (Role::Manager, MANAGER, store, "门店经理"),
         (Role::Staff, STAFF, store, "门店店员"),
@@ -218,35 +149,20 @@ pub async fn load(app: &App) -> Result<Option<Loaded>> {
             display_name: name,
             phone: "",
         };
-        admin::create_staff(app, &sys, &s).await?;
+        let id = admin::create_staff(app, &sys, &s).await?;
+        if user == STAFF.0 {
+            staff_id = id;
+        }
     }
 
-    let (skus, customer_ids, first_customer_skus) =
-        load_catalog_and_customers(app, &sys, tenant_id).await?;
-    let orders = load_orders(
-        app,
-        &sys,
-        tenant_id,
-        &customer_ids,
-        &first_customer_skus,
-        &skus,
-    )
-    .await?;
-    Ok(Some(Loaded {
-        tenant_id,
-        other_tenant_id,
-        skus: skus.len(),
-        customers: customer_ids.len(),
-        orders,
-    }))
+    let (skus, customer_ids, first_customer_skus) = load_catalog_and_customers(app, &sys, tenant_id).await?;
+    let orders = load_orders(app, &sys, tenant_id, &customer_ids, &first_customer_skus, &skus).await?;
+    let packages = load_packages(app, &sys, (tenant_id, store, store2, staff_id), &skus).await?;
+    Ok(Some(Loaded { tenant_id, other_tenant_id, skus: skus.len(), customers: customer_ids.len(), orders, packages }))
 }
 
 /// Catalog, price lists and customers in one transaction.
-async fn load_catalog_and_customers(
-    app: &App,
-    sys: &Actor,
-    tenant_id: i64,
-) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+async fn load_catalog_and_customers(app: &App, sys: &Actor, tenant_id: i64) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>)> {
     let now = app.now();
     let mut rng = Lcg(20170621);
     let mut tx = app.db.begin().await?;
@@ -277,12 +193,9 @@ async fn load_catalog_and_customers(
     for (c1, c2s) in CATALOG {
         let c1_id = catalog::insert_category(tx.conn(), tenant_id, 1, None, c1, now).await?;
         for (c2, pinleis) in *c2s {
-            let c2_id =
-                catalog::insert_category(tx.conn(), tenant_id, 2, Some(c1_id), c2, now).await?;
+            let c2_id = catalog::insert_category(tx.conn(), tenant_id, 2, Some(c1_id), c2, now).await?;
             for (pinlei, spus) in *pinleis {
-                let p_id =
-                    catalog::insert_category(tx.conn(), tenant_id, 3, Some(c2_id), pinlei, now)
-                        .await?;
+                let p_id = catalog::insert_category(tx.conn(), tenant_id, 3, Some(c2_id), pinlei, now).await?;
                 for spu in *spus {
                     let weighed = n % 3 != 2;
                     let std_unit = if weighed { "斤" } else { "份" };
@@ -347,8 +260,7 @@ async fn load_catalog_and_customers(
         }
         customer_ids.push(id);
     }
-    let first_customer_skus =
-        catalog::skus_of_customer(tx.conn(), tenant_id, customer_ids[0]).await?;
+    let first_customer_skus = catalog::skus_of_customer(tx.conn(), tenant_id, customer_ids[0]).await?;
     journal::audit(
         &mut tx,
         sys,
@@ -399,14 +311,8 @@ async fn load_orders(
     plan.push((0, &[Action::Ship]));
     for (i, (days_ago, actions)) in plan.into_iter().enumerate() {
         let customer_id = customer_ids[i % customer_ids.len()];
-        let skus =
-            dingdan_store::catalog::skus_of_customer(app.db.reader(), tenant_id, customer_id)
-                .await?;
-        let skus = if skus.is_empty() {
-            first_customer_skus.to_vec()
-        } else {
-            skus
-        };
+        let skus = dingdan_store::catalog::skus_of_customer(app.db.reader(), tenant_id, customer_id).await?;
+        let skus = if skus.is_empty() { first_customer_skus.to_vec() } else { skus };
         let placed_at = now - days_ago * 86_400_000 - 60_000 * (1 + rng.next(50) as i64);
         let day = time::local(placed_at, DEFAULT_TZ).date() + chrono::Duration::days(1);
         let begin = time::from_local(day.and_hms_opt(6, 0, 0).unwrap_or_default(), DEFAULT_TZ);
@@ -429,11 +335,7 @@ async fn load_orders(
             customer_id,
             receive_begin_at: begin,
             receive_end_at: begin + 6 * 3_600_000,
-            remark: if i % 4 == 0 {
-                Some("请早上送达".into())
-            } else {
-                None
-            },
+            remark: if i % 4 == 0 { Some("请早上送达".into()) } else { None },
             freight: Fen(if i % 3 == 0 { 2000 } else { 0 }),
             lines,
             placed_at: Some(placed_at),
@@ -453,4 +355,35 @@ async fn load_orders(
         count += 1;
     }
     Ok(count)
+}
+
+/// Pickup packages at both stores: unused and unprepared, unused and prepared, used (by the
+/// demo staff member), cancelled.
+async fn load_packages(app: &App, sys: &Actor, at: (i64, i64, i64, i64), skus: &[i64]) -> Result<usize> {
+    use crate::offline::{self, NewPackage};
+    let (tenant_id, store, store2, staff_id) = at;
+    let staff = Actor { role: Role::Staff, id: staff_id, tenant_id: Some(tenant_id), store_id: Some(store) };
+    let mut made = 0;
+    for (i, store_id) in [store, store, store, store, store2, store2].into_iter().enumerate() {
+        let lines = vec![
+            (skus[(i * 5) % skus.len()], Quantity::from_units(1 + i as i64)),
+            (skus[(i * 5 + 2) % skus.len()], Quantity(1500)),
+        ];
+        let p = offline::create_package(app, sys, &NewPackage { tenant_id, store_id, lines, remark: None }).await?;
+        match i {
+            1 => {
+                offline::prepare_stock(app, &staff, p.package.id).await?;
+            }
+            2 => {
+                offline::prepare_stock(app, &staff, p.package.id).await?;
+                offline::consume_code(app, &staff, &p.package.key).await?;
+            }
+            3 => {
+                offline::cancel_package(app, sys, tenant_id, p.package.id).await?;
+            }
+            _ => {}
+        }
+        made += 1;
+    }
+    Ok(made)
 }

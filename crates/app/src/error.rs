@@ -31,6 +31,9 @@ pub enum AppError {
     Domain(#[from] DomainError),
     #[error("already exists: {0}")]
     Duplicate(String),
+    /// The object's state forbids the request, for a reason that is not an order transition.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("too many requests")]
     RateLimited,
     #[error("internal error: {0}")]
@@ -39,10 +42,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> AppError {
-        AppError::Invalid {
-            field,
-            reason: reason.into(),
-        }
+        AppError::Invalid { field, reason: reason.into() }
     }
 
     pub fn not_found(entity: &'static str) -> AppError {

@@ -14,11 +14,17 @@ pub struct Change<'a> {
     pub detail: Option<serde_json::Value>,
 }
 
-/// Writes the audit row of `change`.
-pub async fn audit(
+/// Writes the audit row of `change`, at the actor's store if it has one.
+pub async fn audit(tx: &mut Tx, actor: &Actor, tenant_id: Option<i64>, now: i64, change: Change<'_>) -> Result<()> {
+    audit_at_store(tx, actor, tenant_id, actor.store_id, now, change).await
+}
+
+/// Writes the audit row of `change` made at `store_id`.
+pub async fn audit_at_store(
     tx: &mut Tx,
     actor: &Actor,
     tenant_id: Option<i64>,
+    store_id: Option<i64>,
     now: i64,
     change: Change<'_>,
 ) -> Result<()> {
@@ -26,6 +32,7 @@ pub async fn audit(
         tx.conn(),
         &audit::AuditEntry {
             tenant_id,
+            store_id,
             at: now,
             actor_role: actor.role.as_str(),
             actor_id: actor.id,
@@ -53,14 +60,7 @@ pub async fn emit(
 ) -> Result<()> {
     audit::emit(
         tx.conn(),
-        &audit::Event {
-            tenant_id,
-            at: now,
-            event_type,
-            entity,
-            entity_id,
-            payload: payload.to_string(),
-        },
+        &audit::Event { tenant_id, at: now, event_type, entity, entity_id, payload: payload.to_string() },
     )
     .await?;
     Ok(())

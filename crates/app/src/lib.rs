@@ -16,6 +16,10 @@ pub mod demo;
 mod error;
 /// Audit rows and outbox events, written inside the caller's transaction.
 pub mod journal;
+/// Offline stores: staff sessions, pickup packages and codes, the action history.
+pub mod offline;
+/// Rate limits counted in the database, so every replica sees the same counts.
+pub mod rate;
 
 pub use dingdan_core::actor::{Actor, Role};
 pub use dingdan_store::{Backend, Db};
@@ -30,13 +34,43 @@ pub struct Settings {
     pub api_token_ttl_ms: i64,
     /// Life of staff and admin tokens.
     pub session_ttl_ms: i64,
+    /// Offline pickup codes and their abuse limits.
+    pub pickup: PickupSettings,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            api_token_ttl_ms: 3_600_000,
-            session_ttl_ms: 7 * 86_400_000,
+        Settings { api_token_ttl_ms: 3_600_000, session_ttl_ms: 7 * 86_400_000, pickup: PickupSettings::default() }
+    }
+}
+
+/// Rules of pickup codes.
+#[derive(Debug, Clone)]
+pub struct PickupSettings {
+    /// An unused code expires this long after it was issued.
+    pub code_ttl_ms: i64,
+    /// A consumed code may be rolled back for this long.
+    pub rollback_window_ms: i64,
+    /// Refuse to consume a code whose stock is not prepared yet.
+    pub require_prepared: bool,
+    /// Failed sign-ins allowed per user name (and 4× per client address) in `login_window_ms`.
+    pub login_failures: i64,
+    pub login_window_ms: i64,
+    /// Failed code look-ups allowed per staff member in `guess_window_ms`.
+    pub guess_failures: i64,
+    pub guess_window_ms: i64,
+}
+
+impl Default for PickupSettings {
+    fn default() -> Self {
+        PickupSettings {
+            code_ttl_ms: 7 * 86_400_000,
+            rollback_window_ms: 86_400_000,
+            require_prepared: false,
+            login_failures: 5,
+            login_window_ms: 15 * 60_000,
+            guess_failures: 10,
+            guess_window_ms: 60_000,
         }
     }
 }
@@ -51,11 +85,7 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn clock::Clock>, settings: Settings) -> App {
-        App {
-            db,
-            clock,
-            settings,
-        }
+        App { db, clock, settings }
     }
 
     pub fn now(&self) -> i64 {
@@ -67,8 +97,6 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// A tenant's time zone, in which its business dates are read and written.
 pub async fn tenant_tz(app: &App, tenant_id: i64) -> Result<dingdan_core::time::Tz> {
-    let tenant = dingdan_store::tenants::get(app.db.reader(), tenant_id)
-        .await?
-        .ok_or(AppError::not_found("tenant"))?;
+    let tenant = dingdan_store::tenants::get(app.db.reader(), tenant_id).await?.ok_or(AppError::not_found("tenant"))?;
     Ok(dingdan_core::time::parse_tz(&tenant.timezone).unwrap_or(dingdan_core::time::DEFAULT_TZ))
 }

@@ -29,18 +29,9 @@ impl Role {
     }
 
     pub fn parse(text: &str) -> Option<Role> {
-        [
-            Role::Admin,
-            Role::ApiApp,
-            Role::Staff,
-            Role::Manager,
-            Role::Clerk,
-            Role::Member,
-            Role::Driver,
-            Role::System,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == text)
+        [Role::Admin, Role::ApiApp, Role::Staff, Role::Manager, Role::Clerk, Role::Member, Role::Driver, Role::System]
+            .into_iter()
+            .find(|r| r.as_str() == text)
     }
 }
 
@@ -58,20 +49,13 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Actor {
-        Actor {
-            role: Role::System,
-            id: 0,
-            tenant_id: None,
-            store_id: None,
-        }
+        Actor { role: Role::System, id: 0, tenant_id: None, store_id: None }
     }
 
     /// Whether this actor may read or change data of `tenant_id`.
     pub fn can_access_tenant(&self, tenant_id: i64) -> bool {
         match self.role {
-            Role::Admin | Role::System => {
-                self.tenant_id.is_none() || self.tenant_id == Some(tenant_id)
-            }
+            Role::Admin | Role::System => self.tenant_id.is_none() || self.tenant_id == Some(tenant_id),
             _ => self.tenant_id == Some(tenant_id),
         }
     }

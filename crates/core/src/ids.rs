@@ -9,50 +9,23 @@ pub struct IdFormat {
 }
 
 /// Station / openapi order ids, e.g. `PL492416`.
-pub const ORDER: IdFormat = IdFormat {
-    prefix: "PL",
-    width: 6,
-};
+pub const ORDER: IdFormat = IdFormat { prefix: "PL", width: 6 };
 /// Category level 1, e.g. `A000001`.
-pub const CATEGORY1: IdFormat = IdFormat {
-    prefix: "A",
-    width: 6,
-};
+pub const CATEGORY1: IdFormat = IdFormat { prefix: "A", width: 6 };
 /// Category level 2.
-pub const CATEGORY2: IdFormat = IdFormat {
-    prefix: "B",
-    width: 6,
-};
+pub const CATEGORY2: IdFormat = IdFormat { prefix: "B", width: 6 };
 /// Pinlei (the third category level).
-pub const PINLEI: IdFormat = IdFormat {
-    prefix: "P",
-    width: 6,
-};
+pub const PINLEI: IdFormat = IdFormat { prefix: "P", width: 6 };
 /// SPU, e.g. `C00865` in the documents.
-pub const SPU: IdFormat = IdFormat {
-    prefix: "C",
-    width: 6,
-};
+pub const SPU: IdFormat = IdFormat { prefix: "C", width: 6 };
 /// SKU, e.g. `D805677`.
-pub const SKU: IdFormat = IdFormat {
-    prefix: "D",
-    width: 6,
-};
+pub const SKU: IdFormat = IdFormat { prefix: "D", width: 6 };
 /// Price list (salemenu).
-pub const PRICE_LIST: IdFormat = IdFormat {
-    prefix: "S",
-    width: 6,
-};
+pub const PRICE_LIST: IdFormat = IdFormat { prefix: "S", width: 6 };
 /// B2B customer account (SID).
-pub const CUSTOMER: IdFormat = IdFormat {
-    prefix: "S",
-    width: 6,
-};
+pub const CUSTOMER: IdFormat = IdFormat { prefix: "S", width: 6 };
 /// B2B customer finance account (KID), one-to-one with the SID.
-pub const CUSTOMER_FINANCE: IdFormat = IdFormat {
-    prefix: "K",
-    width: 6,
-};
+pub const CUSTOMER_FINANCE: IdFormat = IdFormat { prefix: "K", width: 6 };
 
 impl IdFormat {
     /// Renders a key in this format.

@@ -9,9 +9,7 @@ use std::fmt;
 pub const MAX_FEN: i64 = 10_000_000_000;
 
 /// An amount of money in fen.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -46,18 +44,10 @@ impl Fen {
         let (int, frac) = body.split_once('.').unwrap_or((body, ""));
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(int) || (!frac.is_empty() && !digits(frac)) || frac.len() > 2 || int.len() > 12 {
-            return Err(format!(
-                "'{text}' is not a yuan amount with at most two decimals"
-            ));
+            return Err(format!("'{text}' is not a yuan amount with at most two decimals"));
         }
-        let int: i64 = int
-            .parse()
-            .map_err(|_| format!("'{text}' is out of range"))?;
-        let frac: i64 = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<2}").parse().unwrap_or(0)
-        };
+        let int: i64 = int.parse().map_err(|_| format!("'{text}' is out of range"))?;
+        let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().unwrap_or(0) };
         let fen = int * 100 + frac;
         Ok(Fen(if neg { -fen } else { fen }))
     }

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_MILLI: i64 = 1_000_000_000;
 
 /// A quantity in thousandths of a unit.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Quantity(pub i64);
 

@@ -43,12 +43,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 /// The UTC millisecond range `[start, end)` covering local dates `first..=last`.
 pub fn date_range_ms(first: NaiveDate, last: NaiveDate, tz: Tz) -> (i64, i64) {
     let start = from_local(first.and_hms_opt(0, 0, 0).unwrap_or_default(), tz);
-    let end = from_local(
-        (last + Duration::days(1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-        tz,
-    );
+    let end = from_local((last + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default(), tz);
     (start, end)
 }
 
@@ -70,10 +65,7 @@ mod tests {
     fn shanghai_round_trip() {
         let wall = parse_local_datetime("2017-06-22 06:00").unwrap();
         let ms = from_local(wall, DEFAULT_TZ);
-        assert_eq!(
-            format_local(ms, DEFAULT_TZ, "%Y-%m-%d %H:%M"),
-            "2017-06-22 06:00"
-        );
+        assert_eq!(format_local(ms, DEFAULT_TZ, "%Y-%m-%d %H:%M"), "2017-06-22 06:00");
         assert_eq!(ms, 1498082400000); // 2017-06-21T22:00:00Z
     }
 

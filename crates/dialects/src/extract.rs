@@ -32,18 +32,12 @@ impl<S: Send + Sync, T: DeserializeOwned, E: Rejection> FromRequest<S> for Body<
     type Rejection = E;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, E> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let content_type =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| E::bad_request(format!("cannot read the request body: {e}")))?;
-        parse_body(&content_type, &bytes)
-            .map(|t| Body(t, PhantomData))
-            .map_err(E::bad_request)
+        parse_body(&content_type, &bytes).map(|t| Body(t, PhantomData)).map_err(E::bad_request)
     }
 }
 
@@ -55,11 +49,7 @@ pub fn parse_body<T: DeserializeOwned>(content_type: &str, bytes: &[u8]) -> Resu
         json()
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         form()
-    } else if bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{' || *b == b'[')
-    {
+    } else if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b == b'{' || *b == b'[') {
         json()
     } else if bytes.iter().all(u8::is_ascii_whitespace) {
         serde_json::from_str("{}").map_err(|e| format!("a request body is required: {e}"))
@@ -69,9 +59,7 @@ pub fn parse_body<T: DeserializeOwned>(content_type: &str, bytes: &[u8]) -> Resu
 }
 
 /// Errors name the field at fault: `status: expected a whole number, got 'abc'`.
-fn with_path<T>(
-    r: Result<T, serde_path_to_error::Error<impl std::fmt::Display>>,
-) -> Result<T, String> {
+fn with_path<T>(r: Result<T, serde_path_to_error::Error<impl std::fmt::Display>>) -> Result<T, String> {
     r.map_err(|e| {
         let path = e.path().to_string();
         if path == "." || path.is_empty() {
@@ -90,9 +78,7 @@ fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
 }
 
 fn from_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    with_path(serde_path_to_error::deserialize(
-        serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes)),
-    ))
+    with_path(serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes))))
 }
 
 /// Lenient field readers: JSON clients send numbers, form clients send text; both mean the same.
@@ -113,15 +99,11 @@ pub mod lenient {
             None => Ok(None),
             Some(NumOrText::Int(i)) => Ok(Some(i)),
             Some(NumOrText::Float(f)) if f.fract() == 0.0 && f.abs() < 9e15 => Ok(Some(f as i64)),
-            Some(NumOrText::Float(f)) => Err(de::Error::custom(format!(
-                "expected a whole number, got {f}"
-            ))),
+            Some(NumOrText::Float(f)) => Err(de::Error::custom(format!("expected a whole number, got {f}"))),
             Some(NumOrText::Text(s)) if s.trim().is_empty() => Ok(None),
-            Some(NumOrText::Text(s)) => s
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| de::Error::custom(format!("expected a whole number, got '{s}'"))),
+            Some(NumOrText::Text(s)) => {
+                s.trim().parse().map(Some).map_err(|_| de::Error::custom(format!("expected a whole number, got '{s}'")))
+            }
         }
     }
 
@@ -169,35 +151,17 @@ mod tests {
 
     #[test]
     fn json_and_form_agree() {
-        let want = Update {
-            order_id: "PL1".into(),
-            price: Some(728),
-            amount: Some(1.5),
-        };
-        let j: Update = parse_body(
-            "application/json",
-            br#"{"order_id":"PL1","price":728,"amount":1.5}"#,
-        )
-        .unwrap();
-        let f: Update = parse_body(
-            "application/x-www-form-urlencoded",
-            b"order_id=PL1&price=728&amount=1.5",
-        )
-        .unwrap();
-        let s: Update =
-            parse_body("", br#"{"order_id":"PL1","price":"728","amount":"1.5"}"#).unwrap();
+        let want = Update { order_id: "PL1".into(), price: Some(728), amount: Some(1.5) };
+        let j: Update = parse_body("application/json", br#"{"order_id":"PL1","price":728,"amount":1.5}"#).unwrap();
+        let f: Update = parse_body("application/x-www-form-urlencoded", b"order_id=PL1&price=728&amount=1.5").unwrap();
+        let s: Update = parse_body("", br#"{"order_id":"PL1","price":"728","amount":"1.5"}"#).unwrap();
         assert_eq!((&j, &f, &s), (&want, &want, &want));
     }
 
     #[test]
     fn wrong_types_are_refused() {
-        assert!(
-            parse_body::<Update>("application/json", br#"{"order_id":"PL1","price":"abc"}"#)
-                .is_err()
-        );
-        assert!(
-            parse_body::<Update>("application/json", br#"{"order_id":"PL1","price":7.5}"#).is_err()
-        );
+        assert!(parse_body::<Update>("application/json", br#"{"order_id":"PL1","price":"abc"}"#).is_err());
+        assert!(parse_body::<Update>("application/json", br#"{"order_id":"PL1","price":7.5}"#).is_err());
         assert!(parse_body::<Update>("application/json", b"not json").is_err());
     }
 }

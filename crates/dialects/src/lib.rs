@@ -7,6 +7,8 @@
 pub mod extract;
 /// The vendor envelope `{code, msg, data}` and order statuses shared by `openapi` and `station`.
 pub mod guanmai;
+/// Seed 000: offline-store staff, pickup packages and codes, the action history.
+pub mod offline;
 /// Seed 002: the older open API (access token, order get / update / list).
 pub mod openapi;
 
@@ -15,5 +17,5 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// Every dialect's routes, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(openapi::router())
+    OpenApiRouter::new().merge(openapi::router()).merge(offline::router())
 }

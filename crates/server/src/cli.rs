@@ -154,23 +154,14 @@ fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi);
-    let _ = if config.log.format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
+    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
 }
 
 /// Runs the command line; the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -194,22 +185,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 config.server.addr = addr;
             }
             init_tracing(&config);
-            let server = Application::build(Options {
-                config,
-                demo,
-                clock: None,
-            })
-            .await?;
+            let server = Application::build(Options { config, demo, clock: None }).await?;
             server.run_until(shutdown_signal()).await
         }
         Command::Migrate { db } => {
             let config = load_config(&db)?;
             init_tracing(&config);
             let db = open_database(&config).await?;
-            println!(
-                "database is migrated ({} migrations applied)",
-                db.applied_migrations().await?
-            );
+            println!("database is migrated ({} migrations applied)", db.applied_migrations().await?);
             Ok(())
         }
         Command::Demo { db } => {
@@ -259,25 +242,12 @@ async fn run_admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
             let found = dingdan_store::identities::admin_by_username(app.db.reader(), &username)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no admin named {username}"))?;
-            let (token, expires_at) = auth::issue_token(
-                app,
-                auth::TokenKind::Admin,
-                found.id,
-                None,
-                app.settings.session_ttl_ms,
-            )
-            .await?;
+            let (token, expires_at) =
+                auth::issue_token(app, auth::TokenKind::Admin, found.id, None, app.settings.session_ttl_ms).await?;
             println!("{token}");
-            eprintln!(
-                "expires at {} (UTC ms); use it as `Authorization: Bearer <token>`",
-                expires_at
-            );
+            eprintln!("expires at {} (UTC ms); use it as `Authorization: Bearer <token>`", expires_at);
         }
-        AdminCommand::CreateTenant {
-            name,
-            domain,
-            timezone,
-        } => {
+        AdminCommand::CreateTenant { name, domain, timezone } => {
             let id = admin::create_tenant(app, &sys, &name, &domain, &timezone).await?;
             println!("tenant {name} created (id {id}, domain {domain})");
         }
@@ -286,26 +256,11 @@ async fn run_admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
                 println!("{}\t{}\t{}\t{}", t.id, t.domain, t.name, t.timezone);
             }
         }
-        AdminCommand::CreateApp {
-            tenant,
-            name,
-            access_id,
-            secret,
-        } => {
+        AdminCommand::CreateApp { tenant, name, access_id, secret } => {
             let tenant_id = tenant_id(app, &tenant).await?;
-            let created = admin::create_api_app(
-                app,
-                &sys,
-                tenant_id,
-                &name,
-                access_id.as_deref(),
-                secret.as_deref(),
-            )
-            .await?;
-            println!(
-                "access_id: {}\nsecret:    {}",
-                created.access_id, created.secret
-            );
+            let created =
+                admin::create_api_app(app, &sys, tenant_id, &name, access_id.as_deref(), secret.as_deref()).await?;
+            println!("access_id: {}\nsecret:    {}", created.access_id, created.secret);
             eprintln!("the secret is not stored in clear: keep it now");
         }
         AdminCommand::Apps { tenant } => {
@@ -317,23 +272,12 @@ async fn run_admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
                 println!("{}\t{}\t{}\t{}", a.id, a.tenant_id, a.access_id, a.name);
             }
         }
-        AdminCommand::CreateStore {
-            tenant,
-            name,
-            address,
-            phone,
-        } => {
+        AdminCommand::CreateStore { tenant, name, address, phone } => {
             let tenant_id = tenant_id(app, &tenant).await?;
             let id = admin::create_store(app, &sys, tenant_id, &name, &address, &phone).await?;
             println!("store {name} created (id {id})");
         }
-        AdminCommand::CreateStaff {
-            tenant,
-            store,
-            role,
-            username,
-            password,
-        } => {
+        AdminCommand::CreateStaff { tenant, store, role, username, password } => {
             let tenant_id = tenant_id(app, &tenant).await?;
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
             let s = admin::NewStaff {

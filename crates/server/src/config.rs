@@ -11,6 +11,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
+    pub offline: OfflineConfig,
     pub log: LogConfig,
 }
 
@@ -48,6 +49,38 @@ pub struct AuthConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct OfflineConfig {
+    /// An unused pickup code expires this long after it was issued.
+    pub code_ttl_hours: i64,
+    /// A consumed code may be rolled back for this long.
+    pub rollback_window_secs: i64,
+    /// Refuse to consume a code whose stock is not prepared.
+    pub require_prepared: bool,
+    /// Failed staff sign-ins allowed per user name (4× per client address) within the window.
+    pub login_failures: i64,
+    pub login_window_secs: i64,
+    /// Failed pickup-code look-ups allowed per staff member within the window.
+    pub guess_failures: i64,
+    pub guess_window_secs: i64,
+}
+
+impl Default for OfflineConfig {
+    fn default() -> Self {
+        let d = dingdan_app::PickupSettings::default();
+        OfflineConfig {
+            code_ttl_hours: d.code_ttl_ms / 3_600_000,
+            rollback_window_secs: d.rollback_window_ms / 1000,
+            require_prepared: d.require_prepared,
+            login_failures: d.login_failures,
+            login_window_secs: d.login_window_ms / 1000,
+            guess_failures: d.guess_failures,
+            guess_window_secs: d.guess_window_ms / 1000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
     /// A tracing filter, e.g. `info` or `dingdan=debug,sqlx=warn`.
     pub filter: String,
@@ -68,29 +101,19 @@ impl Default for ServerConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig {
-            url: String::new(),
-            data_dir: PathBuf::from("./dingdan-data"),
-            max_connections: 16,
-        }
+        DatabaseConfig { url: String::new(), data_dir: PathBuf::from("./dingdan-data"), max_connections: 16 }
     }
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        AuthConfig {
-            api_token_ttl_secs: 3600,
-            session_ttl_secs: 7 * 86_400,
-        }
+        AuthConfig { api_token_ttl_secs: 3600, session_ttl_secs: 7 * 86_400 }
     }
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig {
-            filter: "info".into(),
-            format: "text".into(),
-        }
+        LogConfig { filter: "info".into(), format: "text".into() }
     }
 }
 
@@ -102,12 +125,8 @@ impl Config {
             None => (PathBuf::from("dingdan.toml"), false),
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-            }
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Config::default())
-            }
+            Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
         }
     }
@@ -115,10 +134,7 @@ impl Config {
     /// The database URL: the configured one, or the SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         if self.database.url.trim().is_empty() {
-            format!(
-                "sqlite://{}",
-                self.database.data_dir.join("dingdan.db").display()
-            )
+            format!("sqlite://{}", self.database.data_dir.join("dingdan.db").display())
         } else {
             self.database.url.trim().to_string()
         }
@@ -128,6 +144,15 @@ impl Config {
         dingdan_app::Settings {
             api_token_ttl_ms: self.auth.api_token_ttl_secs * 1000,
             session_ttl_ms: self.auth.session_ttl_secs * 1000,
+            pickup: dingdan_app::PickupSettings {
+                code_ttl_ms: self.offline.code_ttl_hours * 3_600_000,
+                rollback_window_ms: self.offline.rollback_window_secs * 1000,
+                require_prepared: self.offline.require_prepared,
+                login_failures: self.offline.login_failures,
+                login_window_ms: self.offline.login_window_secs * 1000,
+                guess_failures: self.offline.guess_failures,
+                guess_window_ms: self.offline.guess_window_secs * 1000,
+            },
         }
     }
 }
@@ -138,11 +163,7 @@ mod tests {
 
     #[test]
     fn parses_the_documented_example() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../dingdan.example.toml"
-        ))
-        .unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../dingdan.example.toml")).unwrap();
         let c: Config = toml::from_str(&text).unwrap();
         assert_eq!(c.server.addr, "127.0.0.1:8080");
         assert_eq!(c.auth.api_token_ttl_secs, 3600);
@@ -155,9 +176,6 @@ mod tests {
 
     #[test]
     fn sqlite_by_default() {
-        assert_eq!(
-            Config::default().database_url(),
-            "sqlite://./dingdan-data/dingdan.db"
-        );
+        assert_eq!(Config::default().database_url(), "sqlite://./dingdan-data/dingdan.db");
     }
 }

@@ -24,10 +24,7 @@ pub fn base() -> OpenApi {
 pub fn router(doc: OpenApi) -> Router<App> {
     let json = Json(doc);
     Router::new()
-        .route(
-            "/openapi.json",
-            get(move || async move { json.clone().into_response() }),
-        )
+        .route("/openapi.json", get(move || async move { json.clone().into_response() }))
         .route("/docs", get(|| async { Html(PAGE) }))
 }
 

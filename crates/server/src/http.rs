@@ -34,7 +34,10 @@ pub fn router(app: App, config: &Config) -> Router {
         .with_state(app)
         .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
         .layer(RequestBodyLimitLayer::new(config.server.body_limit_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.server.request_timeout_secs)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.server.request_timeout_secs),
+        ))
         .layer(CatchPanicLayer::custom(|_| internal_error()))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -49,11 +52,7 @@ async fn readyz(State(app): State<App>) -> Response {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable" })),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
         }
     }
 }
@@ -61,11 +60,7 @@ async fn readyz(State(app): State<App>) -> Response {
 /// The envelope of the dialect that owns a path, for answers no handler gave.
 fn envelope_for(path: &str, status: StatusCode, message: &str) -> Response {
     let body = if path.starts_with("/openapi/") || path.starts_with("/api/") {
-        let code = if status == StatusCode::NOT_FOUND {
-            5
-        } else {
-            1
-        };
+        let code = if status == StatusCode::NOT_FOUND { 5 } else { 1 };
         json!({ "code": code, "msg": message, "data": null })
     } else if path.starts_with("/rest/") {
         json!({ "status_code": 1, "message": message, "data": null })
@@ -78,27 +73,16 @@ fn envelope_for(path: &str, status: StatusCode, message: &str) -> Response {
 }
 
 async fn not_found(uri: Uri) -> Response {
-    envelope_for(
-        uri.path(),
-        StatusCode::NOT_FOUND,
-        &format!("no such endpoint: {}", uri.path()),
-    )
+    envelope_for(uri.path(), StatusCode::NOT_FOUND, &format!("no such endpoint: {}", uri.path()))
 }
 
 async fn method_not_allowed(req: Request) -> Response {
-    let msg = format!(
-        "method {} is not allowed on {}",
-        req.method(),
-        req.uri().path()
-    );
+    let msg = format!("method {} is not allowed on {}", req.method(), req.uri().path());
     envelope_for(req.uri().path(), StatusCode::METHOD_NOT_ALLOWED, &msg)
 }
 
 fn internal_error() -> Response {
     tracing::error!("a request handler panicked");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Json(json!({ "error": { "code": 500, "message": "internal error" } })),
-    )
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": { "code": 500, "message": "internal error" } })))
         .into_response()
 }

@@ -41,16 +41,8 @@ impl Metrics {
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
         registry.register("http_requests", "HTTP requests answered", requests.clone());
-        registry.register(
-            "http_request_duration_seconds",
-            "HTTP request latency",
-            latency.clone(),
-        );
-        Metrics {
-            registry: Arc::new(registry),
-            requests,
-            latency,
-        }
+        registry.register("http_request_duration_seconds", "HTTP request latency", latency.clone());
+        Metrics { registry: Arc::new(registry), requests, latency }
     }
 
     pub fn router(&self) -> Router<App> {
@@ -60,14 +52,9 @@ impl Metrics {
             get(move || async move {
                 let mut body = String::new();
                 match encode(&mut body, &registry) {
-                    Ok(()) => (
-                        [(
-                            header::CONTENT_TYPE,
-                            "text/plain; version=0.0.4; charset=utf-8",
-                        )],
-                        body,
-                    )
-                        .into_response(),
+                    Ok(()) => {
+                        ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+                    }
                     Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
                 }
             }),
@@ -77,25 +64,12 @@ impl Metrics {
 
 /// Middleware: counts and times every request.
 pub async fn track(State(m): State<Metrics>, req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().to_string();
     let start = Instant::now();
     let response = next.run(req).await;
-    m.latency
-        .get_or_create(&RouteLabels {
-            route: route.clone(),
-        })
-        .observe(start.elapsed().as_secs_f64());
-    m.requests
-        .get_or_create(&RequestLabels {
-            method,
-            route,
-            status: response.status().as_u16(),
-        })
-        .inc();
+    m.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(start.elapsed().as_secs_f64());
+    m.requests.get_or_create(&RequestLabels { method, route, status: response.status().as_u16() }).inc();
     response
 }

@@ -21,20 +21,11 @@ pub struct Options {
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.database.data_dir).with_context(|| {
-            format!(
-                "cannot create data directory {}",
-                config.database.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&config.database.data_dir)
+            .with_context(|| format!("cannot create data directory {}", config.database.data_dir.display()))?;
     }
-    let opts = DbOptions {
-        max_connections: config.database.max_connections,
-        ..DbOptions::default()
-    };
-    let db = Db::connect(&url, &opts)
-        .await
-        .with_context(|| format!("cannot open database {}", redact(&url)))?;
+    let opts = DbOptions { max_connections: config.database.max_connections, ..DbOptions::default() };
+    let db = Db::connect(&url, &opts).await.with_context(|| format!("cannot open database {}", redact(&url)))?;
     db.migrate().await.context("migrating the database")?;
     Ok(db)
 }
@@ -67,10 +58,7 @@ impl Application {
         let clock = opts.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let app = App::new(db, clock, opts.config.settings());
         if opts.demo {
-            match dingdan_app::demo::load(&app)
-                .await
-                .context("loading the demo data")?
-            {
+            match dingdan_app::demo::load(&app).await.context("loading the demo data")? {
                 Some(l) => tracing::info!(
                     tenant = l.tenant_id,
                     skus = l.skus,
@@ -88,17 +76,11 @@ impl Application {
         if opts.demo && !addr.ip().is_loopback() {
             tracing::warn!(%addr, "demo credentials are in use on a non-loopback address: anyone who can reach it can sign in");
         }
-        Ok(Application {
-            listener,
-            app,
-            config: opts.config,
-        })
+        Ok(Application { listener, app, config: opts.config })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn app(&self) -> &App {
@@ -114,7 +96,8 @@ impl Application {
         let grace = Duration::from_secs(self.config.server.shutdown_grace_secs);
         tracing::info!(addr = %self.local_addr(), backend = ?self.app.db.backend(), "dingdan listening");
         let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
-        let serve = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             shutdown.await;
             let _ = stopped_tx.send(());
         });

@@ -7,6 +7,8 @@ use sqlx::{Any, Executor, Row};
 /// One audit record: who did what to which entity, and the state before and after.
 pub struct AuditEntry<'a> {
     pub tenant_id: Option<i64>,
+    /// The store the change happened at, when it belongs to one.
+    pub store_id: Option<i64>,
     pub at: i64,
     pub actor_role: &'a str,
     pub actor_id: i64,
@@ -20,8 +22,9 @@ pub struct AuditEntry<'a> {
 
 pub async fn record<'c, E: Executor<'c, Database = Any>>(e: E, a: &AuditEntry<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (tenant_id, at, actor_role, actor_id, entity, entity_id, action, from_state, to_state, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO audit_log (tenant_id, at, actor_role, actor_id, entity, entity_id, action, from_state, to_state, detail,
+                                store_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(a.tenant_id)
     .bind(a.at)
@@ -33,6 +36,7 @@ pub async fn record<'c, E: Executor<'c, Database = Any>>(e: E, a: &AuditEntry<'_
     .bind(a.from_state)
     .bind(a.to_state)
     .bind(a.detail.as_deref())
+    .bind(a.store_id)
     .execute(e)
     .await?;
     Ok(())
@@ -78,6 +82,47 @@ pub struct AuditRecord {
     pub detail: Option<String>,
 }
 
+fn record_from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord> {
+    Ok(AuditRecord {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        actor_role: r.try_get("actor_role")?,
+        actor_id: r.try_get("actor_id")?,
+        entity: r.try_get("entity")?,
+        entity_id: r.try_get("entity_id")?,
+        action: r.try_get("action")?,
+        from_state: r.try_get("from_state")?,
+        to_state: r.try_get("to_state")?,
+        detail: r.try_get("detail")?,
+    })
+}
+
+/// A store's audit records, newest first, and their total count.
+pub async fn store_history<'c, E: Executor<'c, Database = Any> + Copy>(
+    e: E,
+    tenant_id: i64,
+    store_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AuditRecord>, i64)> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND store_id = $2")
+        .bind(tenant_id)
+        .bind(store_id)
+        .fetch_one(e)
+        .await?;
+    let rows = sqlx::query(
+        "SELECT id, at, actor_role, actor_id, entity, entity_id, action, from_state, to_state, detail
+         FROM audit_log WHERE tenant_id = $1 AND store_id = $2 ORDER BY id DESC LIMIT $3 OFFSET $4",
+    )
+    .bind(tenant_id)
+    .bind(store_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(e)
+    .await?;
+    Ok((rows.iter().map(record_from_row).collect::<Result<_>>()?, total))
+}
+
 pub async fn history<'c, E: Executor<'c, Database = Any>>(
     e: E,
     entity: &str,
@@ -91,22 +136,7 @@ pub async fn history<'c, E: Executor<'c, Database = Any>>(
     .bind(entity_id)
     .fetch_all(e)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRecord {
-                id: r.try_get("id")?,
-                at: r.try_get("at")?,
-                actor_role: r.try_get("actor_role")?,
-                actor_id: r.try_get("actor_id")?,
-                entity: r.try_get("entity")?,
-                entity_id: r.try_get("entity_id")?,
-                action: r.try_get("action")?,
-                from_state: r.try_get("from_state")?,
-                to_state: r.try_get("to_state")?,
-                detail: r.try_get("detail")?,
-            })
-        })
-        .collect()
+    rows.iter().map(record_from_row).collect()
 }
 
 /// A stored outbox event.

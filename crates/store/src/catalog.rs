@@ -35,11 +35,7 @@ pub struct NewSpu<'a> {
     pub detail_images: &'a str,
 }
 
-pub async fn insert_spu<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    s: &NewSpu<'_>,
-    now: i64,
-) -> Result<i64> {
+pub async fn insert_spu<'c, E: Executor<'c, Database = Any>>(e: E, s: &NewSpu<'_>, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO spus (tenant_id, pinlei_id, name, std_unit_name, description, p_type, dispatch_method, image,
                            detail_images, created_at, updated_at)
@@ -108,11 +104,7 @@ pub struct NewSku<'a> {
     pub description: &'a str,
 }
 
-pub async fn insert_sku<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    s: &NewSku<'_>,
-    now: i64,
-) -> Result<i64> {
+pub async fn insert_sku<'c, E: Executor<'c, Database = Any>>(e: E, s: &NewSku<'_>, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO skus (tenant_id, spu_id, price_list_id, name, sale_unit_name, std_unit_name, sale_ratio_milli,
                            std_price, sale_price, sale_num_least_milli, is_weigh, supplier_name, description,
@@ -226,12 +218,10 @@ pub async fn link_customer_price_list<'c, E: Executor<'c, Database = Any>>(
     customer_id: i64,
     price_list_id: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO customer_price_lists (customer_id, price_list_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(customer_id)
-    .bind(price_list_id)
-    .execute(e)
-    .await?;
+    sqlx::query("INSERT INTO customer_price_lists (customer_id, price_list_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(customer_id)
+        .bind(price_list_id)
+        .execute(e)
+        .await?;
     Ok(())
 }

@@ -24,8 +24,7 @@ pub struct Customer {
     pub balance: i64,
 }
 
-const COLUMNS: &str =
-    "id, tenant_id, username, resname, payer_name, payer_phone, receiver_name, receiver_phone,
+const COLUMNS: &str = "id, tenant_id, username, resname, payer_name, payer_phone, receiver_name, receiver_phone,
     address, district_code, area_level1, area_level2, settle_way, pay_method, frozen, balance";
 
 fn from_row(r: &AnyRow) -> Result<Customer> {
@@ -64,11 +63,7 @@ pub struct NewCustomer<'a> {
     pub area_level2: &'a str,
 }
 
-pub async fn insert<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    c: &NewCustomer<'_>,
-    now: i64,
-) -> Result<i64> {
+pub async fn insert<'c, E: Executor<'c, Database = Any>>(e: E, c: &NewCustomer<'_>, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO customers (tenant_id, username, password_hash, resname, payer_name, payer_phone, receiver_name,
                                 receiver_phone, address, district_code, area_level1, area_level2, created_at, updated_at)
@@ -91,36 +86,12 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(
     .await?)
 }
 
-pub async fn get<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    tenant_id: i64,
-    id: i64,
-) -> Result<Option<Customer>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
-    );
-    sqlx::query(&sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+pub async fn get<'c, E: Executor<'c, Database = Any>>(e: E, tenant_id: i64, id: i64) -> Result<Option<Customer>> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL");
+    sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(e).await?.as_ref().map(from_row).transpose()
 }
 
-pub async fn list<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    tenant_id: i64,
-) -> Result<Vec<Customer>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id"
-    );
-    sqlx::query(&sql)
-        .bind(tenant_id)
-        .fetch_all(e)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, tenant_id: i64) -> Result<Vec<Customer>> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id");
+    sqlx::query(&sql).bind(tenant_id).fetch_all(e).await?.iter().map(from_row).collect()
 }

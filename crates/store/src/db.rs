@@ -36,10 +36,7 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        DbOptions {
-            max_connections: 16,
-            acquire_timeout: Duration::from_secs(10),
-        }
+        DbOptions { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -79,16 +76,11 @@ impl Db {
     /// created when missing. Does not migrate: call [`Db::migrate`].
     pub async fn connect(url: &str, opts: &DbOptions) -> Result<Db> {
         sqlx::any::install_default_drivers();
-        let backend = Backend::from_url(url).ok_or_else(|| {
-            crate::StoreError::Corrupt(format!("unsupported database URL scheme: {url}"))
-        })?;
+        let backend = Backend::from_url(url)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("unsupported database URL scheme: {url}")))?;
         match backend {
             Backend::Sqlite => {
-                let url = if url.contains('?') {
-                    url.to_string()
-                } else {
-                    format!("{url}?mode=rwc")
-                };
+                let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
                 let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
                 // WAL is a property of the file: set it once, before the pools open.
                 let mut first = sqlx::AnyConnection::connect_with(&options).await?;
@@ -113,11 +105,7 @@ impl Db {
                 };
                 let write = pool(1).await?;
                 let read = pool(opts.max_connections.clamp(1, 8)).await?;
-                Ok(Db {
-                    backend,
-                    read,
-                    write,
-                })
+                Ok(Db { backend, read, write })
             }
             Backend::Postgres => {
                 let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
@@ -126,11 +114,7 @@ impl Db {
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(options)
                     .await?;
-                Ok(Db {
-                    backend,
-                    read: pool.clone(),
-                    write: pool,
-                })
+                Ok(Db { backend, read: pool.clone(), write: pool })
             }
         }
     }
@@ -146,9 +130,7 @@ impl Db {
 
     /// Number of migrations applied so far.
     pub async fn applied_migrations(&self) -> Result<i64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-            .fetch_one(&self.read)
-            .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&self.read).await?;
         Ok(n)
     }
 
@@ -168,10 +150,7 @@ impl Db {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(Tx {
-            inner: self.write.begin().await?,
-            backend: self.backend,
-        })
+        Ok(Tx { inner: self.write.begin().await?, backend: self.backend })
     }
 
     /// Checks that the database answers.

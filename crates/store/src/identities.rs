@@ -17,30 +17,21 @@ pub async fn insert_admin<'c, E: Executor<'c, Database = Any>>(
     password_hash: &str,
     now: i64,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO admins (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(username)
-    .bind(password_hash)
-    .bind(now)
-    .fetch_one(e)
-    .await?)
+    Ok(sqlx::query_scalar("INSERT INTO admins (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(username)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(e)
+        .await?)
 }
 
-pub async fn admin_by_username<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    username: &str,
-) -> Result<Option<Admin>> {
+pub async fn admin_by_username<'c, E: Executor<'c, Database = Any>>(e: E, username: &str) -> Result<Option<Admin>> {
     let row = sqlx::query("SELECT id, username, password_hash FROM admins WHERE username = $1")
         .bind(username)
         .fetch_optional(e)
         .await?;
     row.map(|r| {
-        Ok(Admin {
-            id: r.try_get("id")?,
-            username: r.try_get("username")?,
-            password_hash: r.try_get("password_hash")?,
-        })
+        Ok(Admin { id: r.try_get("id")?, username: r.try_get("username")?, password_hash: r.try_get("password_hash")? })
     })
     .transpose()
 }
@@ -91,44 +82,19 @@ pub async fn insert_app<'c, E: Executor<'c, Database = Any>>(
     .await?)
 }
 
-pub async fn app_by_access_id<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    access_id: &str,
-) -> Result<Option<ApiApp>> {
+pub async fn app_by_access_id<'c, E: Executor<'c, Database = Any>>(e: E, access_id: &str) -> Result<Option<ApiApp>> {
     let sql = format!("SELECT {APP_COLUMNS} FROM api_apps WHERE access_id = $1");
-    sqlx::query(&sql)
-        .bind(access_id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(app_from_row)
-        .transpose()
+    sqlx::query(&sql).bind(access_id).fetch_optional(e).await?.as_ref().map(app_from_row).transpose()
 }
 
 pub async fn app<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<Option<ApiApp>> {
     let sql = format!("SELECT {APP_COLUMNS} FROM api_apps WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(app_from_row)
-        .transpose()
+    sqlx::query(&sql).bind(id).fetch_optional(e).await?.as_ref().map(app_from_row).transpose()
 }
 
-pub async fn list_apps<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    tenant_id: Option<i64>,
-) -> Result<Vec<ApiApp>> {
-    let sql =
-        format!("SELECT {APP_COLUMNS} FROM api_apps WHERE ($1 = 0 OR tenant_id = $1) ORDER BY id");
-    sqlx::query(&sql)
-        .bind(tenant_id.unwrap_or(0))
-        .fetch_all(e)
-        .await?
-        .iter()
-        .map(app_from_row)
-        .collect()
+pub async fn list_apps<'c, E: Executor<'c, Database = Any>>(e: E, tenant_id: Option<i64>) -> Result<Vec<ApiApp>> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM api_apps WHERE ($1 = 0 OR tenant_id = $1) ORDER BY id");
+    sqlx::query(&sql).bind(tenant_id.unwrap_or(0)).fetch_all(e).await?.iter().map(app_from_row).collect()
 }
 
 #[derive(Debug, Clone)]
@@ -173,11 +139,7 @@ pub struct NewStaff<'a> {
     pub phone: &'a str,
 }
 
-pub async fn insert_staff<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    s: &NewStaff<'_>,
-    now: i64,
-) -> Result<i64> {
+pub async fn insert_staff<'c, E: Executor<'c, Database = Any>>(e: E, s: &NewStaff<'_>, now: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO staff (tenant_id, store_id, role, username, password_hash, display_name, phone, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -196,13 +158,7 @@ pub async fn insert_staff<'c, E: Executor<'c, Database = Any>>(
 
 pub async fn staff<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<Option<Staff>> {
     let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(staff_from_row)
-        .transpose()
+    sqlx::query(&sql).bind(id).fetch_optional(e).await?.as_ref().map(staff_from_row).transpose()
 }
 
 pub async fn staff_by_username<'c, E: Executor<'c, Database = Any>>(
@@ -211,14 +167,7 @@ pub async fn staff_by_username<'c, E: Executor<'c, Database = Any>>(
     username: &str,
 ) -> Result<Option<Staff>> {
     let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE tenant_id = $1 AND username = $2");
-    sqlx::query(&sql)
-        .bind(tenant_id)
-        .bind(username)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(staff_from_row)
-        .transpose()
+    sqlx::query(&sql).bind(tenant_id).bind(username).fetch_optional(e).await?.as_ref().map(staff_from_row).transpose()
 }
 
 pub async fn list_staff<'c, E: Executor<'c, Database = Any>>(
@@ -272,14 +221,12 @@ pub async fn insert_token<'c, E: Executor<'c, Database = Any>>(
     Ok(())
 }
 
-pub async fn token<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    token_hash: &str,
-) -> Result<Option<Token>> {
-    let row = sqlx::query("SELECT kind, subject_id, tenant_id, expires_at, revoked_at FROM tokens WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(e)
-        .await?;
+pub async fn token<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str) -> Result<Option<Token>> {
+    let row =
+        sqlx::query("SELECT kind, subject_id, tenant_id, expires_at, revoked_at FROM tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(e)
+            .await?;
     row.map(|r| {
         Ok(Token {
             kind: r.try_get("kind")?,
@@ -292,17 +239,20 @@ pub async fn token<'c, E: Executor<'c, Database = Any>>(
     .transpose()
 }
 
-pub async fn revoke_token<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    token_hash: &str,
-    now: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .execute(e)
-    .await?;
+pub async fn revoke_token<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str, now: i64) -> Result<bool> {
+    let done = sqlx::query("UPDATE tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .bind(now)
+        .execute(e)
+        .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Staff with this user name at any merchant (user names are unique per merchant only).
+pub async fn staff_by_username_anywhere<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    username: &str,
+) -> Result<Vec<Staff>> {
+    let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE username = $1 ORDER BY id");
+    sqlx::query(&sql).bind(username).fetch_all(e).await?.iter().map(staff_from_row).collect()
 }

@@ -12,6 +12,8 @@ pub mod customers;
 mod db;
 pub mod identities;
 pub mod orders;
+pub mod pickup;
+pub mod rate;
 pub mod stores;
 pub mod tenants;
 

@@ -59,11 +59,9 @@ fn from_row(r: &AnyRow) -> Result<Order> {
         },
         customer_id: r.try_get("customer_id")?,
         store_id: r.try_get("store_id")?,
-        fulfillment: Fulfillment::parse(&fulfillment)
-            .ok_or_else(|| corrupt("fulfillment", &fulfillment))?,
+        fulfillment: Fulfillment::parse(&fulfillment).ok_or_else(|| corrupt("fulfillment", &fulfillment))?,
         payment: Payment::parse(&payment).ok_or_else(|| corrupt("payment", &payment))?,
-        after_sale: AfterSale::parse(&after_sale)
-            .ok_or_else(|| corrupt("after_sale", &after_sale))?,
+        after_sale: AfterSale::parse(&after_sale).ok_or_else(|| corrupt("after_sale", &after_sale))?,
         close_reason: r.try_get("close_reason")?,
         freight: r.try_get("freight")?,
         origin_total: r.try_get("origin_total")?,
@@ -160,40 +158,17 @@ pub async fn update(tx: &mut Tx, o: &Order) -> Result<()> {
     Ok(())
 }
 
-pub async fn get<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    tenant_id: i64,
-    id: i64,
-) -> Result<Option<Order>> {
+pub async fn get<'c, E: Executor<'c, Database = Any>>(e: E, tenant_id: i64, id: i64) -> Result<Option<Order>> {
     let sql = format!("SELECT {COLUMNS} FROM orders o WHERE o.tenant_id = $1 AND o.id = $2");
-    sqlx::query(&sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(e).await?.as_ref().map(from_row).transpose()
 }
 
 /// Reads an order for change, holding its row lock until the transaction ends (PostgreSQL;
 /// SQLite's single writer already serialises writers).
 pub async fn lock(tx: &mut Tx, tenant_id: i64, id: i64) -> Result<Option<Order>> {
-    let suffix = if tx.backend() == Backend::Postgres {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
-    let sql =
-        format!("SELECT {COLUMNS} FROM orders o WHERE o.tenant_id = $1 AND o.id = $2{suffix}");
-    sqlx::query(&sql)
-        .bind(tenant_id)
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    let suffix = if tx.backend() == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let sql = format!("SELECT {COLUMNS} FROM orders o WHERE o.tenant_id = $1 AND o.id = $2{suffix}");
+    sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(tx.conn()).await?.as_ref().map(from_row).transpose()
 }
 
 /// An order line as stored.
@@ -302,13 +277,7 @@ pub async fn update_line(tx: &mut Tx, l: &Line) -> Result<()> {
 
 pub async fn lines<'c, E: Executor<'c, Database = Any>>(e: E, order_id: i64) -> Result<Vec<Line>> {
     let sql = format!("SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id = $1 ORDER BY id");
-    sqlx::query(&sql)
-        .bind(order_id)
-        .fetch_all(e)
-        .await?
-        .iter()
-        .map(line_from_row)
-        .collect()
+    sqlx::query(&sql).bind(order_id).fetch_all(e).await?.iter().map(line_from_row).collect()
 }
 
 /// Which instant a date range filters on.
@@ -351,10 +320,7 @@ pub struct ListedOrder {
     pub resname: Option<String>,
 }
 
-pub async fn list<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    f: &ListFilter,
-) -> Result<Vec<ListedOrder>> {
+pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &ListFilter) -> Result<Vec<ListedOrder>> {
     let time_col = match f.time_field {
         TimeField::Created => "o.created_at",
         TimeField::ReceiveBegin => "o.receive_begin_at",
@@ -381,21 +347,13 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(
         sql += " AND o.fulfillment <> 'deleted'";
     }
     if let Some(paid) = f.paid {
-        sql += &format!(
-            " AND o.payment {} ${}",
-            if paid { "=" } else { "<>" },
-            next()
-        );
+        sql += &format!(" AND o.payment {} ${}", if paid { "=" } else { "<>" }, next());
     }
     if f.payment.is_some() {
         sql += &format!(" AND o.payment = ${}", next());
     }
     sql += &format!(" ORDER BY {order_by} LIMIT ${} OFFSET ${}", next(), next());
-    let mut q = sqlx::query(&sql)
-        .bind(f.tenant_id)
-        .bind(channel_str(f.channel))
-        .bind(f.from_ms)
-        .bind(f.to_ms);
+    let mut q = sqlx::query(&sql).bind(f.tenant_id).bind(channel_str(f.channel)).bind(f.from_ms).bind(f.to_ms);
     if let Some(s) = f.fulfillment {
         q = q.bind(s.as_str());
     }
@@ -406,14 +364,7 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(
         q = q.bind(p.as_str());
     }
     let rows = q.bind(f.limit).bind(f.offset).fetch_all(e).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ListedOrder {
-                order: from_row(r)?,
-                resname: r.try_get("resname")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| Ok(ListedOrder { order: from_row(r)?, resname: r.try_get("resname")? })).collect()
 }
 
 /// The highest sorting number among a tenant's orders received in `[from, to)`.

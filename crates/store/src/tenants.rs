@@ -46,41 +46,19 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(
 
 pub async fn get<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    sqlx::query(&sql).bind(id).fetch_optional(e).await?.as_ref().map(from_row).transpose()
 }
 
-pub async fn by_domain<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    domain: &str,
-) -> Result<Option<Tenant>> {
+pub async fn by_domain<'c, E: Executor<'c, Database = Any>>(e: E, domain: &str) -> Result<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE domain = $1");
-    sqlx::query(&sql)
-        .bind(domain)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    sqlx::query(&sql).bind(domain).fetch_optional(e).await?.as_ref().map(from_row).transpose()
 }
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<Vec<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id");
-    sqlx::query(&sql)
-        .fetch_all(e)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    sqlx::query(&sql).fetch_all(e).await?.iter().map(from_row).collect()
 }
 
 pub async fn count<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
-        .fetch_one(e)
-        .await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(e).await?)
 }

@@ -34,58 +34,34 @@ impl OrderEdit {
             && self.receive_end_at.is_none()
             && self.remark.is_none()
             && self.status.is_none()
-            && self
-                .line
-                .as_ref()
-                .is_none_or(|l| l.quantity.is_none() && l.price.is_none() && l.remark.is_none())
+            && self.line.as_ref().is_none_or(|l| l.quantity.is_none() && l.price.is_none() && l.remark.is_none())
     }
 }
 
 /// Applies an edit in one transaction: either all of it holds or nothing changes. Lines,
 /// prices and receive times change only while the order is editable (before it leaves); the
 /// status change, if any, goes last through the state machine.
-pub async fn edit_order(
-    app: &App,
-    actor: &Actor,
-    tenant_id: i64,
-    order_id: i64,
-    edit: &OrderEdit,
-) -> Result<()> {
+pub async fn edit_order(app: &App, actor: &Actor, tenant_id: i64, order_id: i64, edit: &OrderEdit) -> Result<()> {
     ensure_tenant(actor, tenant_id)?;
     if edit.is_empty() {
-        return Err(AppError::invalid(
-            "order_id",
-            "nothing to update: give at least one field to change",
-        ));
+        return Err(AppError::invalid("order_id", "nothing to update: give at least one field to change"));
     }
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let mut order = lock_b2b(&mut tx, tenant_id, order_id).await?;
     if order.fulfillment == Fulfillment::Deleted {
-        return Err(DomainError::LinesFrozen {
-            status: order.fulfillment,
-        }
-        .into());
+        return Err(DomainError::LinesFrozen { status: order.fulfillment }.into());
     }
     let mut changes = Map::new();
 
     if edit.receive_begin_at.is_some() || edit.receive_end_at.is_some() {
         order.fulfillment.ensure_lines_editable()?;
-        let begin = edit
-            .receive_begin_at
-            .or(order.receive_begin_at)
-            .unwrap_or(0);
+        let begin = edit.receive_begin_at.or(order.receive_begin_at).unwrap_or(0);
         let end = edit.receive_end_at.or(order.receive_end_at).unwrap_or(0);
         if end <= begin {
-            return Err(AppError::invalid(
-                "receive_end_time",
-                "must be after receive_begin_time",
-            ));
+            return Err(AppError::invalid("receive_end_time", "must be after receive_begin_time"));
         }
-        changes.insert(
-            "receive_begin_at".into(),
-            json!([order.receive_begin_at, begin]),
-        );
+        changes.insert("receive_begin_at".into(), json!([order.receive_begin_at, begin]));
         changes.insert("receive_end_at".into(), json!([order.receive_end_at, end]));
         order.receive_begin_at = Some(begin);
         order.receive_end_at = Some(end);
@@ -93,10 +69,7 @@ pub async fn edit_order(
 
     let mut lines = orders::lines(tx.conn(), order.id).await?;
     if let Some(le) = &edit.line {
-        let line = lines
-            .iter_mut()
-            .find(|l| l.sku_id == le.sku_id)
-            .ok_or(AppError::not_found("order line"))?;
+        let line = lines.iter_mut().find(|l| l.sku_id == le.sku_id).ok_or(AppError::not_found("order line"))?;
         let mut line_changes = Map::new();
         if le.quantity.is_some() || le.price.is_some() {
             order.fulfillment.ensure_lines_editable()?;

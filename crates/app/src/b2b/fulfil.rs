@@ -26,13 +26,7 @@ fn event_of(action: Action) -> &'static str {
 
 /// Moves `order` by `action` through the state machine and records it: the header change,
 /// the audit row and the event, all in `tx`. Refused moves change nothing.
-pub(crate) async fn transition(
-    tx: &mut Tx,
-    actor: &Actor,
-    order: &mut Order,
-    action: Action,
-    now: i64,
-) -> Result<()> {
+pub(crate) async fn transition(tx: &mut Tx, actor: &Actor, order: &mut Order, action: Action, now: i64) -> Result<()> {
     let from = order.fulfillment;
     let to = from.apply(action)?;
     order.fulfillment = to;
@@ -44,8 +38,7 @@ pub(crate) async fn transition(
         // Signed: what was delivered is what was weighed (or ordered).
         for mut line in orders::lines(tx.conn(), order.id).await? {
             if line.accept_quantity_milli.is_none() {
-                line.accept_quantity_milli =
-                    Some(line.real_quantity_milli.unwrap_or(line.quantity_milli));
+                line.accept_quantity_milli = Some(line.real_quantity_milli.unwrap_or(line.quantity_milli));
                 orders::update_line(tx, &line).await?;
             }
         }
@@ -82,13 +75,7 @@ pub(crate) async fn transition(
 /// Sorting numbers count up per tenant and receive day.
 async fn next_sort_id(tx: &mut Tx, order: &Order) -> Result<i64> {
     let day_start = order.receive_begin_at.unwrap_or(order.created_at);
-    let max = orders::max_sort_id(
-        tx,
-        order.tenant_id,
-        day_start - 43_200_000,
-        day_start + 43_200_000,
-    )
-    .await?;
+    let max = orders::max_sort_id(tx, order.tenant_id, day_start - 43_200_000, day_start + 43_200_000).await?;
     Ok(max.unwrap_or(0) + 1)
 }
 
@@ -101,13 +88,7 @@ pub(crate) async fn lock_b2b(tx: &mut Tx, tenant_id: i64, order_id: i64) -> Resu
 }
 
 /// Moves a B2B order by one fulfillment action (start sorting, ship, sign, delete).
-pub async fn move_order(
-    app: &App,
-    actor: &Actor,
-    tenant_id: i64,
-    order_id: i64,
-    action: Action,
-) -> Result<Order> {
+pub async fn move_order(app: &App, actor: &Actor, tenant_id: i64, order_id: i64, action: Action) -> Result<Order> {
     ensure_tenant(actor, tenant_id)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
@@ -132,21 +113,30 @@ pub async fn weigh_line(
     let mut order = lock_b2b(&mut tx, tenant_id, order_id).await?;
     order.fulfillment.ensure_lines_editable()?;
     let mut lines = orders::lines(tx.conn(), order.id).await?;
-    let line = lines
-        .iter_mut()
-        .find(|l| l.sku_id == sku_id)
-        .ok_or(AppError::not_found("order line"))?;
+    let line = lines.iter_mut().find(|l| l.sku_id == sku_id).ok_or(AppError::not_found("order line"))?;
     let before = line.real_quantity_milli;
     line.real_quantity_milli = Some(real_quantity.0);
     orders::update_line(&mut tx, line).await?;
     super::refresh_totals(&mut order, &lines);
     order.updated_at = now;
     orders::update(&mut tx, &order).await?;
-    journal::audit(&mut tx, actor, Some(tenant_id), now, Change {
-        entity: "order", entity_id: order.id, action: "weigh", from: None, to: None,
-        detail: Some(json!({ "sku_id": ids::SKU.format(sku_id), "before_milli": before, "real_milli": real_quantity.0,
-                             "real_total": order.real_total })),
-    })
+    journal::audit(
+        &mut tx,
+        actor,
+        Some(tenant_id),
+        now,
+        Change {
+            entity: "order",
+            entity_id: order.id,
+            action: "weigh",
+            from: None,
+            to: None,
+            detail: Some(
+                json!({ "sku_id": ids::SKU.format(sku_id), "before_milli": before, "real_milli": real_quantity.0,
+                             "real_total": order.real_total }),
+            ),
+        },
+    )
     .await?;
     journal::emit(
         &mut tx,

@@ -8,6 +8,7 @@ mod read;
 pub use dingdan_store::customers::Customer;
 pub use dingdan_store::orders::{Line, ListedOrder, Order, Sort, TimeField};
 pub use edit::{edit_order, LineEdit, OrderEdit};
+pub(crate) use fulfil::transition;
 pub use fulfil::{move_order, weigh_line};
 pub use place::{place_order, NewLine, PlaceOrder};
 pub use read::{get_order, list_orders, order_history, ListQuery, OrderView};

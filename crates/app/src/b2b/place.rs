@@ -37,36 +37,24 @@ pub struct PlaceOrder {
 pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i64> {
     ensure_tenant(actor, cmd.tenant_id)?;
     if cmd.lines.is_empty() {
-        return Err(AppError::invalid(
-            "products",
-            "an order needs at least one line",
-        ));
+        return Err(AppError::invalid("products", "an order needs at least one line"));
     }
     if cmd.receive_end_at <= cmd.receive_begin_at {
-        return Err(AppError::invalid(
-            "receive_end_time",
-            "must be after receive_begin_time",
-        ));
+        return Err(AppError::invalid("receive_end_time", "must be after receive_begin_time"));
     }
     let mut seen = HashSet::new();
     for l in &cmd.lines {
         if !seen.insert(l.sku_id) {
-            return Err(AppError::invalid(
-                "products",
-                format!("{} appears twice", ids::SKU.format(l.sku_id)),
-            ));
+            return Err(AppError::invalid("products", format!("{} appears twice", ids::SKU.format(l.sku_id))));
         }
     }
     let now = app.now();
     let placed_at = cmd.placed_at.unwrap_or(now);
     let mut tx = app.db.begin().await?;
-    let customer = customers::get(tx.conn(), cmd.tenant_id, cmd.customer_id)
-        .await?
-        .ok_or(AppError::not_found("customer"))?;
-    let allowed: HashSet<i64> = catalog::skus_of_customer(tx.conn(), cmd.tenant_id, customer.id)
-        .await?
-        .into_iter()
-        .collect();
+    let customer =
+        customers::get(tx.conn(), cmd.tenant_id, cmd.customer_id).await?.ok_or(AppError::not_found("customer"))?;
+    let allowed: HashSet<i64> =
+        catalog::skus_of_customer(tx.conn(), cmd.tenant_id, customer.id).await?.into_iter().collect();
     let mut lines = Vec::with_capacity(cmd.lines.len());
     for l in &cmd.lines {
         let sku = catalog::sku_for_order(tx.conn(), cmd.tenant_id, l.sku_id)
@@ -76,10 +64,7 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
         if !allowed.contains(&sku.id) {
             return Err(AppError::invalid(
                 "products",
-                format!(
-                    "{} is not on the customer's price lists",
-                    ids::SKU.format(sku.id)
-                ),
+                format!("{} is not on the customer's price lists", ids::SKU.format(sku.id)),
             ));
         }
         lines.push(Line {

@@ -16,12 +16,7 @@ pub struct OrderView {
 }
 
 /// Reads one B2B order of the actor's tenant. An order of another tenant is "not found".
-pub async fn get_order(
-    app: &App,
-    actor: &Actor,
-    tenant_id: i64,
-    order_id: i64,
-) -> Result<OrderView> {
+pub async fn get_order(app: &App, actor: &Actor, tenant_id: i64, order_id: i64) -> Result<OrderView> {
     ensure_tenant(actor, tenant_id)?;
     let db = app.db.reader();
     let order = orders::get(db, tenant_id, order_id)
@@ -34,12 +29,7 @@ pub async fn get_order(
         None => None,
     };
     let tz = crate::tenant_tz(app, tenant_id).await?;
-    Ok(OrderView {
-        order,
-        lines,
-        customer,
-        tz,
-    })
+    Ok(OrderView { order, lines, customer, tz })
 }
 
 /// A list request in business terms; the dialect has already parsed its wire format.
@@ -67,17 +57,11 @@ pub async fn list_orders(
 ) -> Result<(Vec<ListedOrder>, dingdan_core::time::Tz)> {
     ensure_tenant(actor, tenant_id)?;
     if q.last_day < q.first_day {
-        return Err(AppError::invalid(
-            "end_date",
-            "must not be before start_date",
-        ));
+        return Err(AppError::invalid("end_date", "must not be before start_date"));
     }
     if let Some(max) = q.max_days {
         if time::inclusive_days(q.first_day, q.last_day) > max {
-            return Err(AppError::invalid(
-                "end_date",
-                format!("the range must not exceed {max} days"),
-            ));
+            return Err(AppError::invalid("end_date", format!("the range must not exceed {max} days")));
         }
     }
     if !(1..=100).contains(&q.limit) {
@@ -110,15 +94,10 @@ pub async fn order_history(
     actor: &Actor,
     tenant_id: i64,
     order_id: i64,
-) -> Result<(
-    Vec<dingdan_store::audit::AuditRecord>,
-    Vec<dingdan_store::audit::OutboxEvent>,
-)> {
+) -> Result<(Vec<dingdan_store::audit::AuditRecord>, Vec<dingdan_store::audit::OutboxEvent>)> {
     ensure_tenant(actor, tenant_id)?;
     let db = app.db.reader();
-    orders::get(db, tenant_id, order_id)
-        .await?
-        .ok_or(AppError::not_found("order"))?;
+    orders::get(db, tenant_id, order_id).await?.ok_or(AppError::not_found("order"))?;
     let audit = dingdan_store::audit::history(db, "order", order_id).await?;
     let events = dingdan_store::audit::events_of(db, "order", order_id).await?;
     Ok((audit, events))

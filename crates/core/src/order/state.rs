@@ -202,14 +202,9 @@ impl Payment {
     }
 
     pub fn parse(text: &str) -> Option<Payment> {
-        [
-            Payment::Unpaid,
-            Payment::PartlyPaid,
-            Payment::Paid,
-            Payment::Refunded,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        [Payment::Unpaid, Payment::PartlyPaid, Payment::Paid, Payment::Refunded]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 
@@ -232,9 +227,7 @@ impl AfterSale {
     }
 
     pub fn parse(text: &str) -> Option<AfterSale> {
-        [AfterSale::None, AfterSale::Open, AfterSale::Closed]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [AfterSale::None, AfterSale::Open, AfterSale::Closed].into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -273,9 +266,7 @@ mod tests {
     #[test]
     fn table_has_no_duplicate_keys() {
         for (i, (f, a, _)) in TRANSITIONS.iter().enumerate() {
-            assert!(TRANSITIONS[i + 1..]
-                .iter()
-                .all(|(f2, a2, _)| (f2, a2) != (f, a)));
+            assert!(TRANSITIONS[i + 1..].iter().all(|(f2, a2, _)| (f2, a2) != (f, a)));
         }
     }
 
@@ -291,17 +282,8 @@ mod tests {
     fn lines_freeze_once_goods_leave() {
         assert!(F::Pending.lines_editable());
         assert!(F::Sorting.lines_editable());
-        for s in [
-            F::Delivering,
-            F::Delivered,
-            F::Completed,
-            F::Cancelled,
-            F::Deleted,
-        ] {
-            assert_eq!(
-                s.ensure_lines_editable(),
-                Err(DomainError::LinesFrozen { status: s })
-            );
+        for s in [F::Delivering, F::Delivered, F::Completed, F::Cancelled, F::Deleted] {
+            assert_eq!(s.ensure_lines_editable(), Err(DomainError::LinesFrozen { status: s }));
         }
     }
 

@@ -24,9 +24,7 @@ impl LineAmounts {
 
     /// The line's price by real quantity (the ordered one until weighed).
     pub fn real_total(&self) -> Fen {
-        self.real_quantity
-            .unwrap_or(self.quantity)
-            .times(self.sale_price)
+        self.real_quantity.unwrap_or(self.quantity).times(self.sale_price)
     }
 }
 
@@ -46,12 +44,7 @@ impl OrderTotals {
     pub fn compute(lines: &[LineAmounts], freight: Fen) -> OrderTotals {
         let ordered: Fen = lines.iter().map(LineAmounts::ordered_total).sum();
         let real: Fen = lines.iter().map(LineAmounts::real_total).sum();
-        OrderTotals {
-            ordered,
-            real,
-            freight,
-            total_pay: real + freight,
-        }
+        OrderTotals { ordered, real, freight, total_pay: real + freight }
     }
 }
 
@@ -62,25 +55,14 @@ mod tests {
     #[test]
     fn the_documents_example() {
         // 白菜苔 1 斤 at 7.28 元, freight 20.00: real_price 728, total_pay 2728.
-        let line = LineAmounts {
-            sale_price: Fen(728),
-            quantity: Quantity(1000),
-            real_quantity: None,
-        };
+        let line = LineAmounts { sale_price: Fen(728), quantity: Quantity(1000), real_quantity: None };
         let t = OrderTotals::compute(&[line], Fen(2000));
-        assert_eq!(
-            (t.ordered, t.real, t.total_pay),
-            (Fen(728), Fen(728), Fen(2728))
-        );
+        assert_eq!((t.ordered, t.real, t.total_pay), (Fen(728), Fen(728), Fen(2728)));
     }
 
     #[test]
     fn weighing_changes_real_not_ordered() {
-        let line = LineAmounts {
-            sale_price: Fen(728),
-            quantity: Quantity(1000),
-            real_quantity: Some(Quantity(1250)),
-        };
+        let line = LineAmounts { sale_price: Fen(728), quantity: Quantity(1000), real_quantity: Some(Quantity(1250)) };
         let t = OrderTotals::compute(&[line], Fen(0));
         assert_eq!((t.ordered, t.real), (Fen(728), Fen(910)));
     }

@@ -42,11 +42,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: Code, msg: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            msg: msg.into(),
-        }
+        ApiError { status, code, msg: msg.into() }
     }
 
     pub fn invalid(msg: impl Into<String>) -> ApiError {
@@ -66,11 +62,7 @@ impl Rejection for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({ "code": self.code as i64, "msg": self.msg, "data": null })),
-        )
-            .into_response()
+        (self.status, Json(json!({ "code": self.code as i64, "msg": self.msg, "data": null }))).into_response()
     }
 }
 
@@ -133,6 +125,7 @@ impl From<AppError> for ApiError {
                 ),
                 DomainError::Invalid { field, reason } => ApiError::invalid(format!("{field}: {reason}")),
             },
+            AppError::Conflict(why) => ApiError::new(S::CONFLICT, Code::StateConflict, why),
             AppError::Duplicate(what) => ApiError::new(S::CONFLICT, Code::Duplicate, format!("already exists: {what}")),
             AppError::RateLimited => ApiError::new(S::TOO_MANY_REQUESTS, Code::RateLimited, "too many requests"),
             AppError::Internal(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, Code::Internal, "internal error"),

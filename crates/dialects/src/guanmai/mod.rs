@@ -22,15 +22,7 @@ pub struct Envelope<T> {
 
 /// A successful answer.
 pub fn ok<T: Serialize>(data: T) -> Response {
-    (
-        StatusCode::OK,
-        Json(Envelope {
-            code: 0,
-            msg: "ok".into(),
-            data,
-        }),
-    )
-        .into_response()
+    (StatusCode::OK, Json(Envelope { code: 0, msg: "ok".into(), data })).into_response()
 }
 
 /// Date and time formats of the documents.

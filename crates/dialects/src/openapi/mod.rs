@@ -38,18 +38,14 @@ impl FromRequestParts<App> for ApiApp {
                 .find(|(k, _)| k == "access_token")
                 .map(|(_, v)| v)
         });
-        let actor = auth::authenticate_api(app, token.as_deref())
-            .await
-            .map_err(|e| {
-                let mut err = ApiError::from(e);
-                if token.is_none() {
-                    err.msg = "access_token is required in the URL query string".into();
-                }
-                err
-            })?;
-        let tenant_id = actor
-            .tenant_id
-            .ok_or_else(|| ApiError::invalid("token has no tenant"))?;
+        let actor = auth::authenticate_api(app, token.as_deref()).await.map_err(|e| {
+            let mut err = ApiError::from(e);
+            if token.is_none() {
+                err.msg = "access_token is required in the URL query string".into();
+            }
+            err
+        })?;
+        let tenant_id = actor.tenant_id.ok_or_else(|| ApiError::invalid("token has no tenant"))?;
         Ok(ApiApp { actor, tenant_id })
     }
 }

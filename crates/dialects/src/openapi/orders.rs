@@ -1,6 +1,4 @@
-use super::wire::{
-    ListItem, OrderDetail, OrderGetParams, OrderList, OrderListParams, OrderUpdate, Pagination,
-};
+use super::wire::{ListItem, OrderDetail, OrderGetParams, OrderList, OrderListParams, OrderUpdate, Pagination};
 use super::{ApiApp, Body, Query};
 use crate::guanmai::{ok, status, ApiError, Envelope};
 use axum::extract::State;
@@ -11,22 +9,16 @@ use dingdan_app::App;
 use dingdan_core::{ids, time, Fen, Quantity};
 
 fn order_key(order_id: Option<&str>) -> Result<i64, ApiError> {
-    let text = order_id
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::invalid("order_id is required"))?;
+    let text =
+        order_id.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid("order_id is required"))?;
     // A well-formed id that does not exist and a malformed one both name no order.
-    ids::ORDER
-        .parse(text)
-        .ok_or_else(|| ApiError::not_found(format!("order {text} not found")))
+    ids::ORDER.parse(text).ok_or_else(|| ApiError::not_found(format!("order {text} not found")))
 }
 
 fn local_time(field: &str, text: &str, tz: time::Tz) -> Result<i64, ApiError> {
     time::parse_local_datetime(text)
         .map(|t| time::from_local(t, tz))
-        .ok_or_else(|| {
-            ApiError::invalid(format!("{field} must be YYYY-MM-DD HH:MM:SS, got '{text}'"))
-        })
+        .ok_or_else(|| ApiError::invalid(format!("{field} must be YYYY-MM-DD HH:MM:SS, got '{text}'")))
 }
 
 /// One order with its lines and customer.
@@ -39,11 +31,7 @@ fn local_time(field: &str, text: &str, tz: time::Tz) -> Result<i64, ApiError> {
         (status = 404, description = "no such order for this token (code 5)"),
     )
 )]
-pub async fn get_order(
-    State(app): State<App>,
-    api: ApiApp,
-    p: Query<OrderGetParams>,
-) -> Result<Response, ApiError> {
+pub async fn get_order(State(app): State<App>, api: ApiApp, p: Query<OrderGetParams>) -> Result<Response, ApiError> {
     let p = p.0;
     let id = order_key(p.order_id.as_deref())?;
     let view = b2b::get_order(&app, &api.actor, api.tenant_id, id).await?;
@@ -64,11 +52,7 @@ pub async fn get_order(
         (status = 409, description = "the order's status does not allow it (code 6)"),
     )
 )]
-pub async fn update_order(
-    State(app): State<App>,
-    api: ApiApp,
-    u: Body<OrderUpdate>,
-) -> Result<Response, ApiError> {
+pub async fn update_order(State(app): State<App>, api: ApiApp, u: Body<OrderUpdate>) -> Result<Response, ApiError> {
     let u = u.0;
     let id = order_key(u.order_id.as_deref())?;
     let tz = dingdan_app::tenant_tz(&app, api.tenant_id).await?;
@@ -78,43 +62,28 @@ pub async fn update_order(
             .as_deref()
             .map(|t| local_time("receive_begin_time", t, tz))
             .transpose()?,
-        receive_end_at: u
-            .receive_end_time
-            .as_deref()
-            .map(|t| local_time("receive_end_time", t, tz))
-            .transpose()?,
+        receive_end_at: u.receive_end_time.as_deref().map(|t| local_time("receive_end_time", t, tz)).transpose()?,
         ..OrderEdit::default()
     };
     if let Some(code) = u.status {
-        let target = status::target_of(code).ok_or_else(|| {
-            ApiError::invalid(format!("status must be one of 1, 5, 10; got {code}"))
-        })?;
+        let target = status::target_of(code)
+            .ok_or_else(|| ApiError::invalid(format!("status must be one of 1, 5, 10; got {code}")))?;
         edit.status = Some(target);
     }
     let quantity = u
         .amount
         .map(|a| Quantity::parse_positive(a).map_err(|e| ApiError::invalid(format!("amount {e}"))))
         .transpose()?;
-    let price = u
-        .price
-        .map(|p| Fen::parse_amount(p).map_err(|e| ApiError::invalid(format!("price {e}"))))
-        .transpose()?;
+    let price =
+        u.price.map(|p| Fen::parse_amount(p).map_err(|e| ApiError::invalid(format!("price {e}")))).transpose()?;
     match u.sku_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(sku) => {
-            let sku_id = ids::SKU
-                .parse(sku)
-                .ok_or_else(|| ApiError::not_found(format!("sku {sku} is not in this order")))?;
-            edit.line = Some(LineEdit {
-                sku_id,
-                quantity,
-                price,
-                remark: u.remark.clone(),
-            });
+            let sku_id =
+                ids::SKU.parse(sku).ok_or_else(|| ApiError::not_found(format!("sku {sku} is not in this order")))?;
+            edit.line = Some(LineEdit { sku_id, quantity, price, remark: u.remark.clone() });
         }
         None if quantity.is_some() || price.is_some() => {
-            return Err(ApiError::invalid(
-                "sku_id is required to change amount or price",
-            ));
+            return Err(ApiError::invalid("sku_id is required to change amount or price"));
         }
         None => edit.remark = u.remark.clone(),
     }
@@ -131,29 +100,18 @@ pub async fn update_order(
         (status = 400, description = "bad range, limit or filter (code 1)"),
     )
 )]
-pub async fn list_orders(
-    State(app): State<App>,
-    api: ApiApp,
-    p: Query<OrderListParams>,
-) -> Result<Response, ApiError> {
+pub async fn list_orders(State(app): State<App>, api: ApiApp, p: Query<OrderListParams>) -> Result<Response, ApiError> {
     let p = p.0;
     let time_field = match p.query_type {
         Some(1) => TimeField::Created,
         Some(2) => TimeField::ReceiveBegin,
-        Some(other) => {
-            return Err(ApiError::invalid(format!(
-                "query_type must be 1 or 2, got {other}"
-            )))
-        }
+        Some(other) => return Err(ApiError::invalid(format!("query_type must be 1 or 2, got {other}"))),
         None => return Err(ApiError::invalid("query_type is required")),
     };
     let date = |field: &str, v: &Option<String>| {
-        let text = v
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| ApiError::invalid(format!("{field} is required")))?;
-        time::parse_date(text)
-            .ok_or_else(|| ApiError::invalid(format!("{field} must be YYYY-MM-DD, got '{text}'")))
+        let text =
+            v.as_deref().filter(|s| !s.is_empty()).ok_or_else(|| ApiError::invalid(format!("{field} is required")))?;
+        time::parse_date(text).ok_or_else(|| ApiError::invalid(format!("{field} must be YYYY-MM-DD, got '{text}'")))
     };
     let first_day = date("start_date", &p.start_date)?;
     let last_day = date("end_date", &p.end_date)?;
@@ -170,11 +128,8 @@ pub async fn list_orders(
     };
     let (fulfillment, paid) = match p.status {
         Some(code) => {
-            let (f, paid) = status::filter_of(code).ok_or_else(|| {
-                ApiError::invalid(format!(
-                    "status must be one of -1, 1, 5, 10, 15, 100; got {code}"
-                ))
-            })?;
+            let (f, paid) = status::filter_of(code)
+                .ok_or_else(|| ApiError::invalid(format!("status must be one of -1, 1, 5, 10, 15, 100; got {code}")))?;
             (Some(f), paid)
         }
         None => (None, None),
@@ -193,11 +148,5 @@ pub async fn list_orders(
     };
     let (orders, tz) = b2b::list_orders(&app, &api.actor, api.tenant_id, &q).await?;
     let list = orders.iter().map(|o| ListItem::new(o, tz)).collect();
-    Ok(ok(OrderList {
-        list,
-        pagination: Pagination {
-            limit: q.limit,
-            offset: q.offset,
-        },
-    }))
+    Ok(ok(OrderList { list, pagination: Pagination { limit: q.limit, offset: q.offset } }))
 }

@@ -145,8 +145,7 @@ impl From<&OrderView> for OrderDetail {
         let o = &v.order;
         let minutes = |ms: Option<i64>| ms.map(|ms| format_local(ms, v.tz, fmt::MINUTES));
         let c = v.customer.as_ref();
-        let text =
-            |f: fn(&dingdan_app::b2b::Customer) -> &String| c.map(f).cloned().unwrap_or_default();
+        let text = |f: fn(&dingdan_app::b2b::Customer) -> &String| c.map(f).cloned().unwrap_or_default();
         OrderDetail {
             id: ids::ORDER.format(o.id),
             freight: o.freight,
@@ -178,9 +177,7 @@ impl From<&OrderView> for OrderDetail {
                         accept_quantity: quantity_json(l.accept_quantity_milli.unwrap_or(real)),
                         supplier_name: l.supplier_name.clone(),
                         quantity: quantity_json(l.quantity_milli),
-                        purchase_quantity: quantity_json(
-                            l.purchase_quantity_milli.unwrap_or(l.quantity_milli),
-                        ),
+                        purchase_quantity: quantity_json(l.purchase_quantity_milli.unwrap_or(l.quantity_milli)),
                         sale_price: Fen(l.sale_price).to_yuan(),
                         name: l.name.clone(),
                         sale_ratio: quantity_json(l.sale_ratio_milli),

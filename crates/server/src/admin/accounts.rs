@@ -48,10 +48,7 @@ pub async fn create_admin(
 
 /// Lists tenants.
 #[utoipa::path(get, path = "/admin/api/tenants", tag = "admin", responses((status = 200, description = "tenants")))]
-pub async fn list_tenants(
-    State(app): State<App>,
-    AdminUser(a): AdminUser,
-) -> Result<Response, AdminError> {
+pub async fn list_tenants(State(app): State<App>, AdminUser(a): AdminUser) -> Result<Response, AdminError> {
     let list: Vec<_> = admin::list_tenants(&app, &a)
         .await?
         .into_iter()
@@ -79,9 +76,7 @@ pub async fn create_tenant(
     let b = body.0;
     let tz = b.timezone.unwrap_or_else(|| "Asia/Shanghai".into());
     let id = admin::create_tenant(&app, &a, &b.name, &b.domain, &tz).await?;
-    Ok(created(
-        json!({ "id": id, "name": b.name, "domain": b.domain, "timezone": tz }),
-    ))
+    Ok(created(json!({ "id": id, "name": b.name, "domain": b.domain, "timezone": tz })))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -126,23 +121,12 @@ pub async fn create_app(
     body: Body<NewApp>,
 ) -> Result<Response, AdminError> {
     let b = body.0;
-    let c = admin::create_api_app(
-        &app,
-        &a,
-        b.tenant_id,
-        &b.name,
-        b.access_id.as_deref(),
-        b.secret.as_deref(),
-    )
-    .await?;
-    Ok(created(
-        json!({ "id": c.id, "tenant_id": c.tenant_id, "access_id": c.access_id, "secret": c.secret }),
-    ))
+    let c = admin::create_api_app(&app, &a, b.tenant_id, &b.name, b.access_id.as_deref(), b.secret.as_deref()).await?;
+    Ok(created(json!({ "id": c.id, "tenant_id": c.tenant_id, "access_id": c.access_id, "secret": c.secret })))
 }
 
 fn tenant(f: &TenantFilter) -> Result<i64, AdminError> {
-    f.tenant_id
-        .ok_or_else(|| AdminError::bad("tenant_id is required"))
+    f.tenant_id.ok_or_else(|| AdminError::bad("tenant_id is required"))
 }
 
 /// Lists a tenant's stores.
@@ -155,7 +139,9 @@ pub async fn list_stores(
     let list: Vec<_> = admin::list_stores(&app, &a, tenant(&q.0)?)
         .await?
         .into_iter()
-        .map(|s| json!({ "id": s.id, "tenant_id": s.tenant_id, "name": s.name, "address": s.address, "phone": s.phone }))
+        .map(
+            |s| json!({ "id": s.id, "tenant_id": s.tenant_id, "name": s.name, "address": s.address, "phone": s.phone }),
+        )
         .collect();
     Ok(Json(json!({ "stores": list })).into_response())
 }
@@ -180,9 +166,7 @@ pub async fn create_store(
 ) -> Result<Response, AdminError> {
     let b = body.0;
     let id = admin::create_store(&app, &a, b.tenant_id, &b.name, &b.address, &b.phone).await?;
-    Ok(created(
-        json!({ "id": id, "tenant_id": b.tenant_id, "name": b.name }),
-    ))
+    Ok(created(json!({ "id": id, "tenant_id": b.tenant_id, "name": b.name })))
 }
 
 /// Lists a tenant's staff (optionally of one store).
@@ -195,8 +179,10 @@ pub async fn list_staff(
     let list: Vec<_> = admin::list_staff(&app, &a, tenant(&q.0)?, q.0.store_id)
         .await?
         .into_iter()
-        .map(|s| json!({ "id": s.id, "tenant_id": s.tenant_id, "store_id": s.store_id, "role": s.role,
-                          "username": s.username, "display_name": s.display_name, "disabled": s.disabled }))
+        .map(|s| {
+            json!({ "id": s.id, "tenant_id": s.tenant_id, "store_id": s.store_id, "role": s.role,
+                          "username": s.username, "display_name": s.display_name, "disabled": s.disabled })
+        })
         .collect();
     Ok(Json(json!({ "staff": list })).into_response())
 }
@@ -224,8 +210,7 @@ pub async fn create_staff(
     body: Body<NewStaff>,
 ) -> Result<Response, AdminError> {
     let b = body.0;
-    let role = Role::parse(&b.role)
-        .ok_or_else(|| AdminError::bad("role must be staff, manager, clerk or driver"))?;
+    let role = Role::parse(&b.role).ok_or_else(|| AdminError::bad("role must be staff, manager, clerk or driver"))?;
     let s = admin::NewStaff {
         tenant_id: b.tenant_id,
         store_id: b.store_id,
@@ -236,7 +221,5 @@ pub async fn create_staff(
         phone: &b.phone,
     };
     let id = admin::create_staff(&app, &a, &s).await?;
-    Ok(created(
-        json!({ "id": id, "username": b.username, "role": role.as_str() }),
-    ))
+    Ok(created(json!({ "id": id, "username": b.username, "role": role.as_str() })))
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod orders;
+mod pickup;
 
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};
@@ -28,6 +29,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(orders::move_order))
         .routes(routes!(orders::weigh_line))
         .routes(routes!(orders::history))
+        .routes(routes!(pickup::create_package))
+        .routes(routes!(pickup::cancel_package))
 }
 
 /// A signed-in platform admin.
@@ -42,9 +45,7 @@ impl FromRequestParts<App> for AdminUser {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_owned());
-        Ok(AdminUser(
-            auth::authenticate_admin(app, token.as_deref()).await?,
-        ))
+        Ok(AdminUser(auth::authenticate_admin(app, token.as_deref()).await?))
     }
 }
 
@@ -58,11 +59,7 @@ pub struct AdminError {
 
 impl AdminError {
     fn bad(message: impl Into<String>) -> AdminError {
-        AdminError {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid",
-            message: message.into(),
-        }
+        AdminError { status: StatusCode::BAD_REQUEST, code: "invalid", message: message.into() }
     }
 }
 
@@ -74,11 +71,7 @@ impl Rejection for AdminError {
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({ "error": { "code": self.code, "message": self.message } })),
-        )
-            .into_response()
+        (self.status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
     }
 }
 
@@ -86,54 +79,33 @@ impl From<AppError> for AdminError {
     fn from(e: AppError) -> Self {
         use StatusCode as S;
         let (status, code, message) = match e {
-            AppError::Unauthenticated(AuthFailure::Missing) => (
-                S::UNAUTHORIZED,
-                "unauthenticated",
-                "an admin token is required (Authorization: Bearer ...)".into(),
-            ),
+            AppError::Unauthenticated(AuthFailure::Missing) => {
+                (S::UNAUTHORIZED, "unauthenticated", "an admin token is required (Authorization: Bearer ...)".into())
+            }
             AppError::Unauthenticated(AuthFailure::Invalid) => {
                 (S::UNAUTHORIZED, "unauthenticated", "invalid token".into())
             }
             AppError::Unauthenticated(AuthFailure::Expired) => {
                 (S::UNAUTHORIZED, "unauthenticated", "token expired".into())
             }
-            AppError::Unauthenticated(AuthFailure::BadCredentials) => (
-                S::UNAUTHORIZED,
-                "bad_credentials",
-                "wrong user name or password".into(),
-            ),
+            AppError::Unauthenticated(AuthFailure::BadCredentials) => {
+                (S::UNAUTHORIZED, "bad_credentials", "wrong user name or password".into())
+            }
             AppError::Forbidden(why) => (S::FORBIDDEN, "forbidden", why),
-            AppError::NotFound { entity } => {
-                (S::NOT_FOUND, "not_found", format!("{entity} not found"))
-            }
-            AppError::Invalid { field, reason } => {
-                (S::BAD_REQUEST, "invalid", format!("{field}: {reason}"))
-            }
+            AppError::NotFound { entity } => (S::NOT_FOUND, "not_found", format!("{entity} not found")),
+            AppError::Invalid { field, reason } => (S::BAD_REQUEST, "invalid", format!("{field}: {reason}")),
             AppError::Domain(d) => match d {
                 dingdan_core::DomainError::Invalid { field, reason } => {
                     (S::BAD_REQUEST, "invalid", format!("{field}: {reason}"))
                 }
                 other => (S::CONFLICT, "state_conflict", other.to_string()),
             },
-            AppError::Duplicate(what) => {
-                (S::CONFLICT, "duplicate", format!("already exists: {what}"))
-            }
-            AppError::RateLimited => (
-                S::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "too many requests".into(),
-            ),
-            AppError::Internal(_) => (
-                S::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error".into(),
-            ),
+            AppError::Conflict(why) => (S::CONFLICT, "state_conflict", why),
+            AppError::Duplicate(what) => (S::CONFLICT, "duplicate", format!("already exists: {what}")),
+            AppError::RateLimited => (S::TOO_MANY_REQUESTS, "rate_limited", "too many requests".into()),
+            AppError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal", "internal error".into()),
         };
-        AdminError {
-            status,
-            code,
-            message,
-        }
+        AdminError { status, code, message }
     }
 }
 

@@ -71,8 +71,7 @@ pub async fn place_order(
             .ok_or_else(|| AdminError::bad(format!("'{}' is not a SKU id", p.sku_id)))?;
         lines.push(NewLine {
             sku_id,
-            quantity: Quantity::parse_positive(p.amount)
-                .map_err(|e| AdminError::bad(format!("amount {e}")))?,
+            quantity: Quantity::parse_positive(p.amount).map_err(|e| AdminError::bad(format!("amount {e}")))?,
             unit_price: p
                 .unit_price
                 .map(Fen::parse_amount)
@@ -87,17 +86,12 @@ pub async fn place_order(
         receive_begin_at: at("receive_begin_time", &b.receive_begin_time)?,
         receive_end_at: at("receive_end_time", &b.receive_end_time)?,
         remark: b.remark,
-        freight: Fen::parse_amount(b.freight)
-            .map_err(|e| AdminError::bad(format!("freight {e}")))?,
+        freight: Fen::parse_amount(b.freight).map_err(|e| AdminError::bad(format!("freight {e}")))?,
         lines,
         placed_at: None,
     };
     let id = b2b::place_order(&app, &a, &cmd).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "order_id": ids::ORDER.format(id), "id": id })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(json!({ "order_id": ids::ORDER.format(id), "id": id }))).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -116,14 +110,9 @@ pub async fn get_order(
     Path(order_id): Path<String>,
     q: Query<TenantParam>,
 ) -> Result<Response, AdminError> {
-    let tenant_id =
-        q.0.tenant_id
-            .ok_or_else(|| AdminError::bad("tenant_id is required"))?;
+    let tenant_id = q.0.tenant_id.ok_or_else(|| AdminError::bad("tenant_id is required"))?;
     let v = b2b::get_order(&app, &a, tenant_id, order_key(&order_id)?).await?;
-    Ok(Json(
-        json!({ "order_id": ids::ORDER.format(v.order.id), "order": v.order, "lines": v.lines }),
-    )
-    .into_response())
+    Ok(Json(json!({ "order_id": ids::ORDER.format(v.order.id), "order": v.order, "lines": v.lines })).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -179,8 +168,7 @@ pub async fn weigh_line(
         .parse(&b.sku_id)
         .or_else(|| b.sku_id.parse().ok())
         .ok_or_else(|| AdminError::bad("sku_id is not a SKU id"))?;
-    let q = Quantity::parse_positive(b.real_quantity)
-        .map_err(|e| AdminError::bad(format!("real_quantity {e}")))?;
+    let q = Quantity::parse_positive(b.real_quantity).map_err(|e| AdminError::bad(format!("real_quantity {e}")))?;
     let o = b2b::weigh_line(&app, &a, b.tenant_id, order_key(&order_id)?, sku_id, q).await?;
     Ok(Json(json!({ "order_id": ids::ORDER.format(o.id), "order": o })).into_response())
 }
@@ -195,9 +183,7 @@ pub async fn history(
     Path(order_id): Path<String>,
     q: Query<TenantParam>,
 ) -> Result<Response, AdminError> {
-    let tenant_id =
-        q.0.tenant_id
-            .ok_or_else(|| AdminError::bad("tenant_id is required"))?;
+    let tenant_id = q.0.tenant_id.ok_or_else(|| AdminError::bad("tenant_id is required"))?;
     let (audit, events) = b2b::order_history(&app, &a, tenant_id, order_key(&order_id)?).await?;
     Ok(Json(json!({ "audit": audit, "events": events })).into_response())
 }

@@ -4,6 +4,8 @@
 
 mod admin;
 mod helpers;
+mod offline_packages;
+mod offline_staff;
 mod openapi_auth;
 mod openapi_list;
 mod openapi_orders;

@@ -8,32 +8,13 @@ use std::process::{Command, Stdio};
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     let app = spawn_app().await;
-    assert_eq!(
-        app.get("/healthz").await,
-        (200, serde_json::json!({"status": "ok"}))
-    );
-    assert_eq!(
-        app.get("/readyz").await,
-        (200, serde_json::json!({"status": "ready"}))
-    );
+    assert_eq!(app.get("/healthz").await, (200, serde_json::json!({"status": "ok"})));
+    assert_eq!(app.get("/readyz").await, (200, serde_json::json!({"status": "ready"})));
     let token = app.api_token().await;
-    app.get(&format!(
-        "/openapi/order/get?access_token={token}&order_id=PL000001"
-    ))
-    .await;
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    app.get(&format!("/openapi/order/get?access_token={token}&order_id=PL000001")).await;
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(
-        text.contains(
-            r#"dingdan_http_requests_total{method="GET",route="/openapi/order/get",status="200"} 1"#
-        ),
+        text.contains(r#"dingdan_http_requests_total{method="GET",route="/openapi/order/get",status="200"} 1"#),
         "{text}"
     );
     assert!(text.contains("dingdan_http_request_duration_seconds_bucket"));
@@ -44,10 +25,7 @@ async fn the_openapi_document_lists_every_route() {
     let app = spawn_app().await;
     let (status, doc) = app.get("/openapi.json").await;
     assert_eq!(status, 200);
-    assert_eq!(
-        doc["openapi"].as_str().map(|v| v.starts_with("3.")),
-        Some(true)
-    );
+    assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
     let mut routes: Vec<String> = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
@@ -75,15 +53,28 @@ async fn the_openapi_document_lists_every_route() {
         "POST /admin/api/b2b/orders/{order_id}/{action}",
         "POST /admin/api/b2b/orders/{order_id}/weigh",
         "GET /admin/api/b2b/orders/{order_id}/history",
+        "POST /admin/api/pickup/packages",
+        "POST /admin/api/pickup/packages/{id}/cancel",
+        "GET /api/orders/pick_up_code/",
+        "GET /api/orders/pick_up_code/{id}/order/",
+        "GET /api/orders/pick_up_code/fetch/",
+        "POST /api/orders/pick_up_code/{id}/stock_prepare/",
+        "GET /api/orders/pick_up_code/check/",
+        "POST /api/orders/pick_up_code/consume/",
+        "POST /api/orders/pick_up_code/rollback/",
+        "GET /api/shops/offline_shop/",
+        "GET /api/shops/staff/",
+        "POST /api/shops/staff/",
+        "POST /api/shops/staff_login/",
+        "POST /api/shops/staff_logout/",
+        "GET /api/shops/action_history/",
     ];
     want.sort();
     assert_eq!(routes, want);
     // Every listed route answers (not the generic 404 of unknown paths).
     for r in &want {
         let (method, path) = r.split_once(' ').unwrap();
-        let path = path
-            .replace("{order_id}", "PL000001")
-            .replace("{action}", "ship");
+        let path = path.replace("{order_id}", "PL000001").replace("{action}", "ship").replace("{id}", "1");
         let req = app.client.request(method.parse().unwrap(), app.url(&path));
         let body = req.send().await.unwrap().text().await.unwrap();
         assert!(!body.contains("no such endpoint"), "{r}: {body}");
@@ -97,20 +88,13 @@ async fn the_openapi_document_lists_every_route() {
 async fn unknown_routes_and_methods_answer_in_the_dialects_envelope() {
     let app = spawn_app().await;
     let (status, body) = app.get("/openapi/nope").await;
-    assert_eq!(
-        (status, body["code"].clone()),
-        (404, serde_json::json!(5)),
-        "{body}"
-    );
+    assert_eq!((status, body["code"].clone()), (404, serde_json::json!(5)), "{body}");
     assert!(body["msg"].as_str().unwrap().contains("/openapi/nope"));
     let (status, body) = app.post_form("/openapi/order/get", &[]).await;
     assert_eq!(status, 405, "{body}");
     assert_eq!(body["code"], 1);
     let (status, body) = app.get("/rest/nothing").await;
-    assert_eq!(
-        (status, body["status_code"].clone()),
-        (404, serde_json::json!(1))
-    );
+    assert_eq!((status, body["status_code"].clone()), (404, serde_json::json!(1)));
     let (status, body) = app.get("/nothing").await;
     assert_eq!(status, 404);
     assert!(body["error"]["message"].is_string());
@@ -131,21 +115,9 @@ async fn oversized_bodies_are_refused_and_request_ids_echoed() {
         .unwrap();
     assert!(r.status() == 413 || r.status() == 400, "{}", r.status());
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
-    let id = r
-        .headers()
-        .get("x-request-id")
-        .expect("a request id")
-        .to_str()
-        .unwrap()
-        .to_string();
+    let id = r.headers().get("x-request-id").expect("a request id").to_str().unwrap().to_string();
     assert_eq!(id.len(), 36);
-    let r = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "abc-123")
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
     assert_eq!(r.headers().get("x-request-id").unwrap(), "abc-123");
 }
 
@@ -156,11 +128,8 @@ async fn data_survives_a_restart_and_migrations_run_once() {
     let admin = app.admin_token().await;
     let token = app.api_token().await;
     let id = app.place_order(&admin).await;
-    app.post_form(
-        &format!("/openapi/order/update?access_token={token}"),
-        &[("order_id", &id), ("remark", "持久")],
-    )
-    .await;
+    app.post_form(&format!("/openapi/order/update?access_token={token}"), &[("order_id", &id), ("remark", "持久")])
+        .await;
     let before = app.openapi_order(&token, &id).await;
     let config = app.stop().await;
     let migrations = |c: &dingdan::config::Config| {
@@ -176,14 +145,8 @@ async fn data_survives_a_restart_and_migrations_run_once() {
     let again = start(config.clone(), true).await; // --demo on a non-empty database loads nothing
     let token = again.api_token().await;
     assert_eq!(again.openapi_order(&token, &id).await, before);
-    let (_, tenants) = again
-        .admin_get(&again.admin_token().await, "/admin/api/tenants")
-        .await;
-    assert_eq!(
-        tenants["tenants"].as_array().unwrap().len(),
-        2,
-        "demo data not loaded twice"
-    );
+    let (_, tenants) = again.admin_get(&again.admin_token().await, "/admin/api/tenants").await;
+    assert_eq!(tenants["tenants"].as_array().unwrap().len(), 2, "demo data not loaded twice");
     let config = again.stop().await;
     assert_eq!(migrations(&config).await, n1, "no migration applied twice");
     if let Some(dir) = dir {
@@ -197,27 +160,18 @@ async fn the_binary_migrates_serves_and_stops_on_sigterm() {
     let (config, dir) = fresh_config().await;
     let bin = env!("CARGO_BIN_EXE_dingdan");
     let db_args: Vec<String> = if config.database.url.is_empty() {
-        vec![
-            "--data-dir".into(),
-            config.database.data_dir.display().to_string(),
-        ]
+        vec!["--data-dir".into(), config.database.data_dir.display().to_string()]
     } else {
         vec!["--database-url".into(), config.database.url.clone()]
     };
+    let mut said = Vec::new();
     for _ in 0..2 {
-        let out = Command::new(bin)
-            .arg("migrate")
-            .args(&db_args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(String::from_utf8_lossy(&out.stdout)
-            .contains("database is migrated (1 migrations applied)"));
+        let out = Command::new(bin).arg("migrate").args(&db_args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        said.push(String::from_utf8_lossy(&out.stdout).to_string());
     }
+    assert!(said[0].starts_with("database is migrated (") && said[0].contains(" migrations applied)"), "{said:?}");
+    assert_eq!(said[0], said[1], "the second run applies nothing new");
     let mut child = Command::new(bin)
         .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
         .args(&db_args)
@@ -249,18 +203,11 @@ async fn the_binary_migrates_serves_and_stops_on_sigterm() {
     .unwrap();
     assert_eq!(r.status(), 200);
     let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful stop exits 0: {status:?}");
     let rest: Vec<String> = rx.try_iter().collect();
-    assert!(
-        rest.iter().any(|l| l.contains("dingdan stopped")),
-        "{rest:?}"
-    );
+    assert!(rest.iter().any(|l| l.contains("dingdan stopped")), "{rest:?}");
     if let Some(dir) = dir {
         let _ = std::fs::remove_dir_all(dir);
     }
