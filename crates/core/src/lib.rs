@@ -16,6 +16,8 @@ pub mod money;
 pub mod order;
 /// Quantities in thousandths of a unit (weighed goods are not whole numbers).
 pub mod quantity;
+/// GB/T 2260 administrative divisions (provinces, cities, districts, streets).
+pub mod regions;
 /// Business dates and times in the merchant's time zone.
 pub mod time;
 

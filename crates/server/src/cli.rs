@@ -150,12 +150,26 @@ fn load_config(db: &DbArgs) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-fn init_tracing(config: &Config) {
+/// Logs go to standard output for `serve` and to standard error for the other commands, whose
+/// standard output is their answer.
+fn init_tracing(config: &Config, to_stderr: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_new(&config.log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
-    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+    // sqlx's own notices ("relation already exists, skipping") are noise at info.
+    let directives = if config.log.filter.contains("sqlx") {
+        config.log.filter.clone()
+    } else {
+        format!("{},sqlx=warn", config.log.filter)
+    };
+    let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    if to_stderr {
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+        let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+    } else {
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
+        let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+    }
 }
 
 /// Runs the command line; the process's exit code.
@@ -184,13 +198,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(addr) = addr {
                 config.server.addr = addr;
             }
-            init_tracing(&config);
+            init_tracing(&config, false);
             let server = Application::build(Options { config, demo, clock: None }).await?;
             server.run_until(shutdown_signal()).await
         }
         Command::Migrate { db } => {
             let config = load_config(&db)?;
-            init_tracing(&config);
+            init_tracing(&config, true);
             let db = open_database(&config).await?;
             println!("database is migrated ({} migrations applied)", db.applied_migrations().await?);
             Ok(())
@@ -215,7 +229,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn open_app(db: &DbArgs) -> anyhow::Result<App> {
     let config = load_config(db)?;
-    init_tracing(&config);
+    init_tracing(&config, true);
     let db = open_database(&config).await?;
     Ok(App::new(db, Arc::new(SystemClock), config.settings()))
 }
