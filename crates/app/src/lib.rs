@@ -9,6 +9,8 @@ pub mod admin;
 pub mod auth;
 /// B2B orders (station and openapi): placing, editing, moving through fulfillment.
 pub mod b2b;
+/// The B2B catalog: categories, SPUs, SKUs, price lists.
+pub mod catalog;
 /// The clock, injectable so that tests control time.
 pub mod clock;
 /// The demo data set of `shared/spec/DEMO.md`.

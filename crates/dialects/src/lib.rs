@@ -11,11 +11,13 @@ pub mod guanmai;
 pub mod offline;
 /// Seed 002: the older open API (access token, order get / update / list).
 pub mod openapi;
+/// Seed 001: the B2B platform (catalog, price lists, orders; delivery and finance to come).
+pub mod station;
 
 use dingdan_app::App;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every dialect's routes, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(openapi::router()).merge(offline::router())
+    OpenApiRouter::new().merge(openapi::router()).merge(offline::router()).merge(station::router())
 }

@@ -318,6 +318,9 @@ pub struct ListFilter {
 pub struct ListedOrder {
     pub order: Order,
     pub resname: Option<String>,
+    pub address: Option<String>,
+    pub receiver_name: Option<String>,
+    pub receiver_phone: Option<String>,
 }
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &ListFilter) -> Result<Vec<ListedOrder>> {
@@ -332,7 +335,8 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &ListFilter) -> 
         Sort::PriceAsc => "o.ordered_total ASC, o.id ASC".to_string(),
     };
     let mut sql = format!(
-        "SELECT {COLUMNS}, c.resname FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+        "SELECT {COLUMNS}, c.resname, c.address, c.receiver_name, c.receiver_phone
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
          WHERE o.tenant_id = $1 AND o.channel = $2 AND {time_col} >= $3 AND {time_col} < $4"
     );
     let mut n = 4;
@@ -364,7 +368,17 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &ListFilter) -> 
         q = q.bind(p.as_str());
     }
     let rows = q.bind(f.limit).bind(f.offset).fetch_all(e).await?;
-    rows.iter().map(|r| Ok(ListedOrder { order: from_row(r)?, resname: r.try_get("resname")? })).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(ListedOrder {
+                order: from_row(r)?,
+                resname: r.try_get("resname")?,
+                address: r.try_get("address")?,
+                receiver_name: r.try_get("receiver_name")?,
+                receiver_phone: r.try_get("receiver_phone")?,
+            })
+        })
+        .collect()
 }
 
 /// The highest sorting number among a tenant's orders received in `[from, to)`.
@@ -377,4 +391,10 @@ pub async fn max_sort_id(tx: &mut Tx, tenant_id: i64, from: i64, to: i64) -> Res
     .bind(to)
     .fetch_one(tx.conn())
     .await?)
+}
+
+/// Removes a line.
+pub async fn delete_line(tx: &mut Tx, line_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM order_lines WHERE id = $1").bind(line_id).execute(tx.conn()).await?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod edit;
 mod fulfil;
+mod lines;
 mod place;
 mod read;
 
@@ -10,6 +11,7 @@ pub use dingdan_store::orders::{Line, ListedOrder, Order, Sort, TimeField};
 pub use edit::{edit_order, LineEdit, OrderEdit};
 pub(crate) use fulfil::transition;
 pub use fulfil::{move_order, weigh_line};
+pub use lines::{add_lines, change_lines, delete_order, remove_lines, AddLine, LineChange};
 pub use place::{place_order, NewLine, PlaceOrder};
 pub use read::{get_order, list_orders, order_history, ListQuery, OrderView};
 

@@ -56,6 +56,7 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
     let allowed: HashSet<i64> =
         catalog::skus_of_customer(tx.conn(), cmd.tenant_id, customer.id).await?.into_iter().collect();
     let mut lines = Vec::with_capacity(cmd.lines.len());
+    let mut slots = Vec::new();
     for l in &cmd.lines {
         let sku = catalog::sku_for_order(tx.conn(), cmd.tenant_id, l.sku_id)
             .await?
@@ -67,29 +68,10 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
                 format!("{} is not on the customer's price lists", ids::SKU.format(sku.id)),
             ));
         }
-        lines.push(Line {
-            id: 0,
-            order_id: 0,
-            sku_id: sku.id,
-            spu_id: sku.spu_id,
-            name: format!("{}|{}", sku.spu_name, sku.sale_unit_name),
-            category1_name: sku.category1_name,
-            category2_name: sku.category2_name,
-            std_unit_name: sku.std_unit_name,
-            sale_unit_name: sku.sale_unit_name,
-            sale_ratio_milli: sku.sale_ratio_milli,
-            quantity_milli: l.quantity.0,
-            real_quantity_milli: None,
-            accept_quantity_milli: None,
-            purchase_quantity_milli: Some(l.quantity.0),
-            sale_price: l.unit_price.map(|p| p.0).unwrap_or(sku.sale_price),
-            is_weigh: sku.is_weigh,
-            remark: l.remark.clone(),
-            salemenu_name: sku.salemenu_name,
-            supplier_name: sku.supplier_name,
-            created_at: placed_at,
-        });
+        slots.push(sku.price_list_id);
+        lines.push(line_from_sku(sku, l.quantity, l.unit_price, l.remark.clone(), placed_at));
     }
+    check_receive_window(&mut tx, cmd, &slots).await?;
     let mut order = Order {
         id: 0,
         tenant_id: cmd.tenant_id,
@@ -151,4 +133,68 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A new line copying the SKU's names and price (unless a price is given).
+pub(crate) fn line_from_sku(
+    sku: catalog::SkuForOrder,
+    quantity: Quantity,
+    price: Option<Fen>,
+    remark: String,
+    now: i64,
+) -> Line {
+    Line {
+        id: 0,
+        order_id: 0,
+        sku_id: sku.id,
+        spu_id: sku.spu_id,
+        name: format!("{}|{}", sku.spu_name, sku.sale_unit_name),
+        category1_name: sku.category1_name,
+        category2_name: sku.category2_name,
+        std_unit_name: sku.std_unit_name,
+        sale_unit_name: sku.sale_unit_name,
+        sale_ratio_milli: sku.sale_ratio_milli,
+        quantity_milli: quantity.0,
+        real_quantity_milli: None,
+        accept_quantity_milli: None,
+        purchase_quantity_milli: Some(quantity.0),
+        sale_price: price.map(|p| p.0).unwrap_or(sku.sale_price),
+        is_weigh: sku.is_weigh,
+        remark,
+        salemenu_name: sku.salemenu_name,
+        supplier_name: sku.supplier_name,
+        created_at: now,
+    }
+}
+
+/// The receive window must lie inside the receive-time slots of every price list the order's
+/// SKUs come from: from the earliest slot to the latest, on the local clock.
+async fn check_receive_window(tx: &mut dingdan_store::Tx, cmd: &PlaceOrder, price_lists: &[i64]) -> Result<()> {
+    let tz = dingdan_core::time::DEFAULT_TZ;
+    let tz = match dingdan_store::tenants::get(tx.conn(), cmd.tenant_id).await? {
+        Some(t) => dingdan_core::time::parse_tz(&t.timezone).unwrap_or(tz),
+        None => tz,
+    };
+    let (mut first, mut last) = (String::from("00:00"), String::from("23:59"));
+    let mut seen = HashSet::new();
+    for id in price_lists.iter().filter(|id| seen.insert(**id)) {
+        if let Some(m) = catalog::price_list(tx.conn(), cmd.tenant_id, *id).await? {
+            let times: Vec<String> = serde_json::from_str(&m.receive_times).unwrap_or_default();
+            if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
+                first = first.max(lo.clone());
+                last = last.min(hi.clone());
+            }
+        }
+    }
+    let clock = |ms: i64| dingdan_core::time::format_local(ms, tz, "%H:%M");
+    let (begin, end) = (clock(cmd.receive_begin_at), clock(cmd.receive_end_at));
+    let same_day = dingdan_core::time::format_local(cmd.receive_begin_at, tz, "%F")
+        == dingdan_core::time::format_local(cmd.receive_end_at, tz, "%F");
+    if first > last || begin < first || (same_day && end > last) || (!same_day && end > last) {
+        return Err(AppError::invalid(
+            "receive_begin_time",
+            format!("the receive window must lie within the price list's receive times {first}–{last}"),
+        ));
+    }
+    Ok(())
 }

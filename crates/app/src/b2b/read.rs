@@ -64,8 +64,8 @@ pub async fn list_orders(
             return Err(AppError::invalid("end_date", format!("the range must not exceed {max} days")));
         }
     }
-    if !(1..=100).contains(&q.limit) {
-        return Err(AppError::invalid("limit", "must be between 1 and 100"));
+    if !(1..=1000).contains(&q.limit) {
+        return Err(AppError::invalid("limit", "must be between 1 and 1000"));
     }
     if q.offset < 0 {
         return Err(AppError::invalid("offset", "must not be negative"));

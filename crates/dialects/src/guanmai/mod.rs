@@ -4,6 +4,10 @@
 mod error;
 pub mod status;
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use dingdan_app::{auth, Actor, App};
+
 pub use error::{ApiError, Code};
 
 use axum::http::StatusCode;
@@ -41,5 +45,35 @@ pub fn quantity_json(milli: i64) -> serde_json::Value {
         serde_json::Value::from(milli / 1000)
     } else {
         serde_json::Value::from(milli as f64 / 1000.0)
+    }
+}
+
+/// The API app behind the `access_token` of the query string. A token in a POST body is not
+/// read: the document says it must be in the URL.
+pub struct ApiApp {
+    pub actor: Actor,
+    pub tenant_id: i64,
+}
+
+impl FromRequestParts<App> for ApiApp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let token = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "access_token")
+                .map(|(_, v)| v)
+        });
+        let actor = auth::authenticate_api(app, token.as_deref()).await.map_err(|e| {
+            let mut err = ApiError::from(e);
+            if token.is_none() {
+                err.msg = "access_token is required in the URL query string".into();
+            }
+            err
+        })?;
+        let tenant_id = actor.tenant_id.ok_or_else(|| ApiError::invalid("token has no tenant"))?;
+        Ok(ApiApp { actor, tenant_id })
     }
 }

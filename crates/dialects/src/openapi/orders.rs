@@ -134,6 +134,10 @@ pub async fn list_orders(State(app): State<App>, api: ApiApp, p: Query<OrderList
         }
         None => (None, None),
     };
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid(format!("limit must be between 1 and 100, got {limit}")));
+    }
     let q = ListQuery {
         time_field,
         first_day,
@@ -144,7 +148,7 @@ pub async fn list_orders(State(app): State<App>, api: ApiApp, p: Query<OrderList
         payment: None,
         sort,
         offset: p.offset.unwrap_or(0),
-        limit: p.limit.unwrap_or(20),
+        limit,
     };
     let (orders, tz) = b2b::list_orders(&app, &api.actor, api.tenant_id, &q).await?;
     let list = orders.iter().map(|o| ListItem::new(o, tz)).collect();

@@ -1,0 +1,122 @@
+//! The station's pagination: `page` is an opaque cursor returned by the previous answer (absent:
+//! from the start), `offset` skips rows after it (default 0), `limit` takes at most 100 (default
+//! 20). Answers carry `pagenation {page, more}` (sic).
+
+use crate::guanmai::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use dingdan_app::catalog::ListWindow;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// The `pagenation.page` of the previous answer; absent for the first page.
+    pub page: Option<String>,
+    /// Rows to skip after the cursor; default 0.
+    pub offset: Option<String>,
+    /// Default 20, at most 100.
+    pub limit: Option<String>,
+}
+
+/// The pagination block of list answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pagenation {
+    /// The cursor of the next page; `null` when there is none.
+    pub page: Option<String>,
+    pub more: bool,
+}
+
+/// A parsed page request.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    start: i64,
+    pub limit: i64,
+}
+
+const CURSOR_PREFIX: &str = "pg";
+
+impl Paging {
+    pub fn parse(p: &PageParams) -> Result<Paging, ApiError> {
+        let num = |name: &str, v: &Option<String>, default: i64| match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(default),
+            Some(t) => t.parse::<i64>().map_err(|_| ApiError::invalid(format!("{name} must be a whole number"))),
+        };
+        let offset = num("offset", &p.offset, 0)?;
+        let limit = num("limit", &p.limit, 20)?;
+        if offset < 0 {
+            return Err(ApiError::invalid("offset must not be negative"));
+        }
+        if !(1..=100).contains(&limit) {
+            return Err(ApiError::invalid("limit must be between 1 and 100"));
+        }
+        let cursor = match p.page.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => 0,
+            Some(t) => t
+                .strip_prefix(CURSOR_PREFIX)
+                .and_then(|hex| i64::from_str_radix(hex, 16).ok())
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| ApiError::invalid("page is not a cursor from a previous answer"))?,
+        };
+        Ok(Paging { start: cursor.saturating_add(offset), limit })
+    }
+
+    /// The rows to read: one more than the page, to know whether there are more.
+    pub fn window(&self) -> ListWindow {
+        ListWindow { skip: self.start, take: self.limit + 1 }
+    }
+
+    /// Cuts the extra row and says where the next page starts.
+    pub fn finish<T>(&self, mut rows: Vec<T>) -> (Vec<T>, Pagenation) {
+        let more = rows.len() as i64 > self.limit;
+        rows.truncate(self.limit as usize);
+        let next = self.start + rows.len() as i64;
+        (rows, Pagenation { page: more.then(|| format!("{CURSOR_PREFIX}{next:x}")), more })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let p: PageParams = serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map_err(|e| ApiError::invalid(format!("query string: {e}")))?;
+        Paging::parse(&p)
+    }
+}
+
+/// A list answer: `{code, msg, data: [...], pagenation}`.
+pub fn page<T: Serialize>(data: Vec<T>, pagenation: Pagenation) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::Json(serde_json::json!({ "code": 0, "msg": "ok", "data": data, "pagenation": pagenation })).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(page: Option<&str>, offset: Option<&str>, limit: Option<&str>) -> PageParams {
+        PageParams { page: page.map(Into::into), offset: offset.map(Into::into), limit: limit.map(Into::into) }
+    }
+
+    #[test]
+    fn cursors_walk_forward() {
+        let p = Paging::parse(&params(None, None, Some("2"))).unwrap();
+        let (rows, pg) = p.finish(vec![1, 2, 3]);
+        assert_eq!((rows, pg.more), (vec![1, 2], true));
+        let next = Paging::parse(&params(pg.page.as_deref(), None, Some("2"))).unwrap();
+        assert_eq!(next.window().skip, 2);
+        let (_, last) = next.finish(vec![3]);
+        assert_eq!((last.more, last.page), (false, None));
+    }
+
+    #[test]
+    fn refuses_bad_input() {
+        assert!(Paging::parse(&params(Some("zz"), None, None)).is_err());
+        assert!(Paging::parse(&params(Some("pg-1"), None, None)).is_err());
+        assert!(Paging::parse(&params(None, Some("-1"), None)).is_err());
+        assert!(Paging::parse(&params(None, None, Some("101"))).is_err());
+        assert!(Paging::parse(&params(None, None, Some("0"))).is_err());
+    }
+}
