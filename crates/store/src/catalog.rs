@@ -493,7 +493,7 @@ pub async fn list_skus<'c, E: Executor<'c, Database = Any>>(
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| format!("%{}%", t.replace('%', "").replace('_', "")))
+        .map(|t| format!("%{}%", t.replace(['%', '_'], "")))
         .unwrap_or_default();
     sqlx::query(&sql)
         .bind(tenant_id)

@@ -10,3 +10,5 @@ mod openapi_auth;
 mod openapi_list;
 mod openapi_orders;
 mod server;
+mod station_catalog;
+mod station_orders;
