@@ -188,9 +188,7 @@ async fn check_receive_window(tx: &mut dingdan_store::Tx, cmd: &PlaceOrder, pric
     }
     let clock = |ms: i64| dingdan_core::time::format_local(ms, tz, "%H:%M");
     let (begin, end) = (clock(cmd.receive_begin_at), clock(cmd.receive_end_at));
-    let same_day = dingdan_core::time::format_local(cmd.receive_begin_at, tz, "%F")
-        == dingdan_core::time::format_local(cmd.receive_end_at, tz, "%F");
-    if first > last || begin < first || (same_day && end > last) || (!same_day && end > last) {
+    if first > last || begin < first || begin > last || end < first || end > last {
         return Err(AppError::invalid(
             "receive_begin_time",
             format!("the receive window must lie within the price list's receive times {first}–{last}"),
