@@ -239,6 +239,24 @@ async fn load_catalog_and_customers(app: &App, sys: &Actor, tenant_id: i64) -> R
     }
     let mut customer_ids = Vec::new();
     for (i, (resname, address, receiver, phone)) in CUSTOMERS.iter().enumerate() {
+        // The district named in the address (Shenzhen), and its first street.
+        let district = [
+            ("罗湖区", "440303"),
+            ("福田区", "440304"),
+            ("南山区", "440305"),
+            ("宝安区", "440306"),
+            ("龙岗区", "440307"),
+            ("盐田区", "440308"),
+            ("沙头角", "440308"),
+            ("龙华区", "440309"),
+        ]
+        .iter()
+        .find(|(name, _)| address.contains(name))
+        .map(|(_, code)| *code)
+        .unwrap_or("440304");
+        let street = dingdan_core::regions::path(district)
+            .and_then(|p| p.last().and_then(|d| d.children.first()).map(|s| s.code.clone()))
+            .unwrap_or_default();
         let c = customers::NewCustomer {
             tenant_id,
             username: &format!("customer{:02}", i + 1),
@@ -249,9 +267,9 @@ async fn load_catalog_and_customers(app: &App, sys: &Actor, tenant_id: i64) -> R
             receiver_name: receiver,
             receiver_phone: phone,
             address,
-            district_code: "440308",
-            area_level1: "盐田区",
-            area_level2: "沙头角",
+            district_code: "440300",
+            area_level1: district,
+            area_level2: &street,
         };
         let id = customers::insert(tx.conn(), &c, now).await?;
         catalog::link_customer_price_list(tx.conn(), id, price_lists[0]).await?;

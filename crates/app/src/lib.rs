@@ -13,6 +13,8 @@ pub mod b2b;
 pub mod catalog;
 /// The clock, injectable so that tests control time.
 pub mod clock;
+/// B2B customers and their regions.
+pub mod customers;
 /// The demo data set of `shared/spec/DEMO.md`.
 pub mod demo;
 mod error;

@@ -6,6 +6,7 @@
 //! thousandths, instants in UTC milliseconds, flags as 0/1. Per-backend code lives only where
 //! the backends differ (row locks, the SQLite single-writer pool).
 
+pub mod after_sales;
 pub mod audit;
 pub mod catalog;
 pub mod customers;

@@ -1,11 +1,17 @@
 //! B2B orders: the orders of the station and openapi dialects (one order set, two dialects).
 
+mod after_sales;
 mod edit;
 mod fulfil;
 mod lines;
 mod place;
 mod read;
 
+pub use after_sales::{
+    after_sales_of, cancel_after_sales, record_abnormals, record_refunds, update_abnormals, update_refunds, AbnormalIn,
+    AfterSaleKind, RefundIn, EXCEPTION_REASONS,
+};
+pub use dingdan_store::after_sales::{Abnormal, Refund};
 pub use dingdan_store::customers::Customer;
 pub use dingdan_store::orders::{Line, ListedOrder, Order, Sort, TimeField};
 pub use edit::{edit_order, LineEdit, OrderEdit};
@@ -31,5 +37,6 @@ pub(crate) fn refresh_totals(order: &mut Order, lines: &[Line]) {
     let t = OrderTotals::compute(&amounts, Fen(order.freight));
     order.ordered_total = t.ordered.0;
     order.real_total = t.real.0;
-    order.total_pay = t.total_pay.0 - order.abnormal_money - order.refund_money;
+    // Abnormal records change what is owed by their signed deltas; refunds give money back.
+    order.total_pay = t.total_pay.0 + order.abnormal_money - order.refund_money;
 }

@@ -1,7 +1,9 @@
 //! The `station` dialect (seed 001): the B2B fresh-produce platform's open API. Same vendor,
 //! envelope, token and order set as `openapi`; lists add `pagenation {page, more}`.
 
+mod after_sales;
 mod catalog;
+mod customers;
 mod orders;
 mod paging;
 mod wire;
@@ -38,6 +40,16 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(orders::sku_create))
         .routes(routes!(orders::sku_delete))
         .routes(routes!(orders::sku_update))
+        .routes(routes!(after_sales::abnormal_create))
+        .routes(routes!(after_sales::refund_create))
+        .routes(routes!(after_sales::update))
+        .routes(routes!(after_sales::delete))
+        .routes(routes!(after_sales::exception_reasons))
+        .routes(routes!(customers::create))
+        .routes(routes!(customers::upadte))
+        .routes(routes!(customers::update))
+        .routes(routes!(customers::list))
+        .routes(routes!(customers::area_list))
 }
 
 pub type Query<T> = crate::extract::Query<T, ApiError>;

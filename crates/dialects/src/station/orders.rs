@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 
 /// A list given as a JSON list, or as a JSON string of one (form bodies).
-fn json_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+pub(super) fn json_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<Vec<T>>, D::Error> {
     let v = Option::<Value>::deserialize(d)?;
     match v {
         None | Some(Value::Null) => Ok(None),
@@ -224,8 +224,9 @@ pub async fn get(State(app): State<App>, api: ApiApp, q: Query<OrderId>) -> Resu
         o.insert("pay_status".into(), Value::from(pay_code(view.order.payment)));
         o.insert("abnormal_money".into(), Value::from(view.order.abnormal_money));
         o.insert("refund_money".into(), Value::from(view.order.refund_money));
-        o.insert("abnomal".into(), json!([]));
-        o.insert("refund".into(), json!([]));
+        let (abnormals, refunds) = b2b::after_sales_of(&app, view.order.id).await?;
+        o.insert("abnomal".into(), abnormals.iter().map(super::after_sales::abnormal_json).collect());
+        o.insert("refund".into(), refunds.iter().map(|r| super::after_sales::refund_json(r, api.tenant_id)).collect());
         if let (Some(c), Some(cust)) = (o.get_mut("customer").and_then(Value::as_object_mut), view.customer.as_ref()) {
             c.insert("customer_id".into(), Value::from(CUSTOMER.format(cust.id)));
             c.insert("customer_name".into(), Value::from(cust.resname.clone()));

@@ -11,4 +11,5 @@ mod openapi_list;
 mod openapi_orders;
 mod server;
 mod station_catalog;
+mod station_day;
 mod station_orders;

@@ -91,6 +91,16 @@ async fn the_openapi_document_lists_every_route() {
         "POST /api/order/sku/create",
         "POST /api/order/sku/delete",
         "POST /api/order/sku/update",
+        "POST /api/order/abnormal/create",
+        "POST /api/order/refund/create",
+        "POST /api/order/after_sales/update",
+        "POST /api/order/after_sales/delete",
+        "GET /api/order/after_sales/exception_reason/list",
+        "POST /api/customer/create",
+        "POST /api/customer/upadte",
+        "POST /api/customer/update",
+        "GET /api/customer/list",
+        "GET /api/area/list",
     ];
     want.sort();
     assert_eq!(routes, want);
