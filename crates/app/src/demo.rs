@@ -158,6 +158,7 @@ pub async fn load(app: &App) -> Result<Option<Loaded>> {
     let (skus, customer_ids, first_customer_skus) = load_catalog_and_customers(app, &sys, tenant_id).await?;
     let orders = load_orders(app, &sys, tenant_id, &customer_ids, &first_customer_skus, &skus).await?;
     let packages = load_packages(app, &sys, (tenant_id, store, store2, staff_id), &skus).await?;
+    load_delivery(app, &sys, tenant_id, &customer_ids).await?;
     Ok(Some(Loaded { tenant_id, other_tenant_id, skus: skus.len(), customers: customer_ids.len(), orders, packages }))
 }
 
@@ -404,4 +405,38 @@ async fn load_packages(app: &App, sys: &Actor, at: (i64, i64, i64, i64), skus: &
         made += 1;
     }
     Ok(made)
+}
+
+/// Carriers, car models, drivers (one disabled) and two routes; today's delivering order is
+/// assigned to the first driver.
+async fn load_delivery(app: &App, sys: &Actor, tenant_id: i64, customer_ids: &[i64]) -> Result<()> {
+    use crate::delivery::{self, DriverFields, DISABLED, ENABLED};
+    let own = delivery::create_carrier(app, sys, tenant_id, "自有车队").await?;
+    let hired = delivery::create_carrier(app, sys, tenant_id, "顺路物流").await?;
+    let van = delivery::create_car_model(app, sys, tenant_id, "金杯面包车", 1500).await?;
+    let truck = delivery::create_car_model(app, sys, tenant_id, "4.2米厢式货车", 5000).await?;
+    let mut first = 0;
+    for (name, phone, carrier, model, plate, state) in [
+        ("张师傅", "13600000001", own, van, "粤B12345", ENABLED),
+        ("李师傅", "13600000002", own, truck, "粤B67890", ENABLED),
+        ("王师傅", "13600000003", hired, van, "粤B24680", DISABLED),
+    ] {
+        let f = DriverFields {
+            name: name.into(),
+            phone: phone.into(),
+            carrier_id: carrier,
+            car_model_id: model,
+            plate_number: plate.into(),
+            state,
+        };
+        let id = delivery::save_driver(app, sys, tenant_id, None, &f).await?;
+        if first == 0 {
+            first = id;
+        }
+    }
+    delivery::create_route(app, sys, tenant_id, "盐田-罗湖线", &customer_ids[..5]).await?;
+    delivery::create_route(app, sys, tenant_id, "福田-南山线", &customer_ids[5..8]).await?;
+    // PL000032 is the delivering order placed today.
+    delivery::assign_driver(app, sys, tenant_id, &[32], Some(first)).await?;
+    Ok(())
 }

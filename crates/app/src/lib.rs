@@ -15,9 +15,13 @@ pub mod catalog;
 pub mod clock;
 /// B2B customers and their regions.
 pub mod customers;
+/// Drivers, routes, delivery tasks.
+pub mod delivery;
 /// The demo data set of `shared/spec/DEMO.md`.
 pub mod demo;
 mod error;
+/// Customer ledger, strikes, order refunds.
+pub mod finance;
 /// Audit rows and outbox events, written inside the caller's transaction.
 pub mod journal;
 /// Offline stores: staff sessions, pickup packages and codes, the action history.

@@ -11,6 +11,8 @@ pub mod audit;
 pub mod catalog;
 pub mod customers;
 mod db;
+pub mod delivery;
+pub mod finance;
 pub mod identities;
 pub mod orders;
 pub mod pickup;

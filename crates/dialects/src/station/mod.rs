@@ -4,6 +4,8 @@
 mod after_sales;
 mod catalog;
 mod customers;
+mod delivery;
+mod finance;
 mod orders;
 mod paging;
 mod wire;
@@ -50,6 +52,23 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(customers::update))
         .routes(routes!(customers::list))
         .routes(routes!(customers::area_list))
+        .routes(routes!(delivery::task_list))
+        .routes(routes!(delivery::driver_assign))
+        .routes(routes!(delivery::driver_cancel))
+        .routes(routes!(delivery::driver_create))
+        .routes(routes!(delivery::driver_update))
+        .routes(routes!(delivery::driver_list))
+        .routes(routes!(delivery::car_model_list))
+        .routes(routes!(delivery::carrier_list))
+        .routes(routes!(delivery::route_create))
+        .routes(routes!(delivery::route_update))
+        .routes(routes!(delivery::route_delete))
+        .routes(routes!(delivery::route_list))
+        .routes(routes!(delivery::route_get))
+        .routes(routes!(finance::strike))
+        .routes(routes!(finance::order_refund))
+        .routes(routes!(finance::strike_flow_list))
+        .routes(routes!(finance::cash_flow_list))
 }
 
 pub type Query<T> = crate::extract::Query<T, ApiError>;

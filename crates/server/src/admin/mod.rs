@@ -3,6 +3,7 @@
 //! JSON; errors are `{"error": {"code": "...", "message": "..."}}` with a meaningful status.
 
 mod accounts;
+mod delivery;
 mod orders;
 mod pickup;
 
@@ -31,6 +32,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(orders::history))
         .routes(routes!(pickup::create_package))
         .routes(routes!(pickup::cancel_package))
+        .routes(routes!(delivery::create_carrier))
+        .routes(routes!(delivery::create_car_model))
 }
 
 /// A signed-in platform admin.

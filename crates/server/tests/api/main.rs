@@ -12,4 +12,6 @@ mod openapi_orders;
 mod server;
 mod station_catalog;
 mod station_day;
+mod station_delivery;
+mod station_finance;
 mod station_orders;
