@@ -159,6 +159,7 @@ pub async fn load(app: &App) -> Result<Option<Loaded>> {
     let orders = load_orders(app, &sys, tenant_id, &customer_ids, &first_customer_skus, &skus).await?;
     let packages = load_packages(app, &sys, (tenant_id, store, store2, staff_id), &skus).await?;
     load_delivery(app, &sys, tenant_id, &customer_ids).await?;
+    load_finance_and_stock(app, &sys, tenant_id, customer_ids[1]).await?;
     Ok(Some(Loaded { tenant_id, other_tenant_id, skus: skus.len(), customers: customer_ids.len(), orders, packages }))
 }
 
@@ -438,5 +439,32 @@ async fn load_delivery(app: &App, sys: &Actor, tenant_id: i64, customer_ids: &[i
     delivery::create_route(app, sys, tenant_id, "福田-南山线", &customer_ids[5..8]).await?;
     // PL000032 is the delivering order placed today.
     delivery::assign_driver(app, sys, tenant_id, &[32], Some(first)).await?;
+    Ok(())
+}
+
+/// A payment struck for the second customer (its oldest order paid, the next partly) and some
+/// stock: a submitted in-stock sheet, a draft one, a stocktaking.
+async fn load_finance_and_stock(app: &App, sys: &Actor, tenant_id: i64, customer_id: i64) -> Result<()> {
+    use crate::finance::{self, StrikeCmd};
+    use crate::inventory::{self, SheetLineRow};
+    // PL000002 is the second customer's oldest order (signed).
+    let oldest = b2b::get_order(app, sys, tenant_id, 2).await?;
+    let cmd = StrikeCmd {
+        customer_id,
+        arrival_time: app.now() - 86_400_000,
+        deal_code: "DEMO-20260001".into(),
+        arrival_id: "wechat".into(),
+        arrival_method: "微信对公".into(),
+        arrival_money: Fen(oldest.order.total_pay + 1000),
+        remark: "演示到账".into(),
+    };
+    finance::strike_payment(app, sys, tenant_id, &cmd).await?;
+    let spus: Vec<i64> = (1..=10).collect();
+    let lines = spus.iter().map(|s| SheetLineRow { spu_id: *s, quantity_milli: 100_000, price: 300 }).collect();
+    let id = inventory::create_sheet(app, sys, tenant_id, inventory::IN, lines, "期初入库").await?;
+    inventory::submit_sheet(app, sys, tenant_id, id).await?;
+    let draft = vec![SheetLineRow { spu_id: 11, quantity_milli: 20_000, price: 450 }];
+    inventory::create_sheet(app, sys, tenant_id, inventory::IN, draft, "待审核入库").await?;
+    inventory::take_stock(app, sys, tenant_id, 1, Quantity(95_000)).await?;
     Ok(())
 }

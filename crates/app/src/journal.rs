@@ -65,3 +65,16 @@ pub async fn emit(
     .await?;
     Ok(())
 }
+
+/// The outbox events of one entity of a tenant, oldest first.
+pub async fn events_of(
+    app: &crate::App,
+    actor: &Actor,
+    tenant_id: i64,
+    entity: &str,
+    entity_id: i64,
+) -> Result<Vec<audit::OutboxEvent>> {
+    crate::auth::ensure_tenant(actor, tenant_id)?;
+    let all = audit::events_of(app.db.reader(), entity, entity_id).await?;
+    Ok(all.into_iter().filter(|e| e.tenant_id == Some(tenant_id)).collect())
+}

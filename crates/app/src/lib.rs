@@ -22,6 +22,8 @@ pub mod demo;
 mod error;
 /// Customer ledger, strikes, order refunds.
 pub mod finance;
+/// Stock, in-stock and out-stock sheets, stocktaking.
+pub mod inventory;
 /// Audit rows and outbox events, written inside the caller's transaction.
 pub mod journal;
 /// Offline stores: staff sessions, pickup packages and codes, the action history.
@@ -44,11 +46,18 @@ pub struct Settings {
     pub session_ttl_ms: i64,
     /// Offline pickup codes and their abuse limits.
     pub pickup: PickupSettings,
+    /// Let out-stock sheets take stock below zero.
+    pub allow_negative_stock: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { api_token_ttl_ms: 3_600_000, session_ttl_ms: 7 * 86_400_000, pickup: PickupSettings::default() }
+        Settings {
+            api_token_ttl_ms: 3_600_000,
+            session_ttl_ms: 7 * 86_400_000,
+            pickup: PickupSettings::default(),
+            allow_negative_stock: false,
+        }
     }
 }
 

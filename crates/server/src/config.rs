@@ -12,7 +12,15 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub offline: OfflineConfig,
+    pub inventory: InventoryConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InventoryConfig {
+    /// Let out-stock sheets take stock below zero (refused by default).
+    pub allow_negative_stock: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -153,6 +161,7 @@ impl Config {
                 guess_failures: self.offline.guess_failures,
                 guess_window_ms: self.offline.guess_window_secs * 1000,
             },
+            allow_negative_stock: self.inventory.allow_negative_stock,
         }
     }
 }

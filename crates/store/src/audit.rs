@@ -143,6 +143,7 @@ pub async fn history<'c, E: Executor<'c, Database = Any>>(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutboxEvent {
     pub id: i64,
+    pub tenant_id: Option<i64>,
     pub at: i64,
     pub event_type: String,
     pub entity: String,
@@ -156,7 +157,7 @@ pub async fn events_of<'c, E: Executor<'c, Database = Any>>(
     entity_id: i64,
 ) -> Result<Vec<OutboxEvent>> {
     let rows = sqlx::query(
-        "SELECT id, at, event_type, entity, entity_id, payload FROM outbox WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+        "SELECT id, tenant_id, at, event_type, entity, entity_id, payload FROM outbox WHERE entity = $1 AND entity_id = $2 ORDER BY id",
     )
     .bind(entity)
     .bind(entity_id)
@@ -166,6 +167,7 @@ pub async fn events_of<'c, E: Executor<'c, Database = Any>>(
         .map(|r| {
             Ok(OutboxEvent {
                 id: r.try_get("id")?,
+                tenant_id: r.try_get("tenant_id")?,
                 at: r.try_get("at")?,
                 event_type: r.try_get("event_type")?,
                 entity: r.try_get("entity")?,

@@ -14,6 +14,7 @@ mod db;
 pub mod delivery;
 pub mod finance;
 pub mod identities;
+pub mod inventory;
 pub mod orders;
 pub mod pickup;
 pub mod rate;

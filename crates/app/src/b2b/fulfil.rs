@@ -44,6 +44,10 @@ pub(crate) async fn transition(tx: &mut Tx, actor: &Actor, order: &mut Order, ac
         }
     }
     orders::update(tx, order).await?;
+    if action == Action::Ship && order.channel == Channel::B2b {
+        // The goods leave the warehouse: their out-stock sheet waits to be submitted.
+        crate::inventory::fill_out_sheet(tx, actor, order, now).await?;
+    }
     journal::audit(
         tx,
         actor,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod delivery;
+mod inventory;
 mod orders;
 mod pickup;
 
@@ -34,6 +35,12 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(pickup::cancel_package))
         .routes(routes!(delivery::create_carrier))
         .routes(routes!(delivery::create_car_model))
+        .routes(routes!(inventory::stock))
+        .routes(routes!(inventory::list_sheets, inventory::create_sheet))
+        .routes(routes!(inventory::get_sheet))
+        .routes(routes!(inventory::sheet_action))
+        .routes(routes!(inventory::stocktaking))
+        .routes(routes!(inventory::events))
 }
 
 /// A signed-in platform admin.

@@ -14,4 +14,5 @@ mod station_catalog;
 mod station_day;
 mod station_delivery;
 mod station_finance;
+mod station_inventory;
 mod station_orders;

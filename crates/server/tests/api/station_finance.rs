@@ -46,13 +46,17 @@ async fn pay_status(app: &TestApp, t: &str, id: &str) -> (i64, i64) {
     (o["pay_status"].as_i64().unwrap(), o["status"].as_i64().unwrap())
 }
 
-/// Balance, sum of the ledger, from the lists.
+/// Balance, sum of the ledger, from the lists; the customer's own balance must agree.
 async fn balance_and_ledger(app: &TestApp, t: &str, sid: &str) -> (i64, i64) {
+    let customers = get(app, t, "/api/customer/list?limit=100").await;
+    let me = customers.1["data"].as_array().unwrap().iter().find(|c| c["SID"] == sid).expect("the customer").clone();
     let flows = get(app, t, &format!("/api/finance/cash_flow/list?customer_id={sid}&limit=100")).await;
     assert_eq!(flows.0, 200, "{}", flows.1);
     let entries = flows.1["data"].as_array().unwrap();
     let sum: i64 = entries.iter().map(|e| e["change"].as_i64().unwrap()).sum();
     let balance = entries.first().map(|e| e["balance"].as_i64().unwrap()).unwrap_or(0);
+    let yuan: f64 = me["balance"].as_str().unwrap().parse().unwrap();
+    assert_eq!((yuan * 100.0).round() as i64, balance, "customer balance = ledger balance");
     (balance, sum)
 }
 
