@@ -58,11 +58,8 @@ pub async fn emit(
     entity_id: i64,
     payload: serde_json::Value,
 ) -> Result<()> {
-    audit::emit(
-        tx.conn(),
-        &audit::Event { tenant_id, at: now, event_type, entity, entity_id, payload: payload.to_string() },
-    )
-    .await?;
+    audit::emit(tx, &audit::Event { tenant_id, at: now, event_type, entity, entity_id, payload: payload.to_string() })
+        .await?;
     Ok(())
 }
 

@@ -30,6 +30,8 @@ pub mod journal;
 pub mod offline;
 /// Rate limits counted in the database, so every replica sees the same counts.
 pub mod rate;
+/// Signed webhooks: subscriptions, the delivery worker.
+pub mod webhooks;
 
 pub use dingdan_core::actor::{Actor, Role};
 pub use dingdan_store::{Backend, Db};
@@ -48,6 +50,8 @@ pub struct Settings {
     pub pickup: PickupSettings,
     /// Let out-stock sheets take stock below zero.
     pub allow_negative_stock: bool,
+    /// Webhook delivery.
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 impl Default for Settings {
@@ -57,6 +61,7 @@ impl Default for Settings {
             session_ttl_ms: 7 * 86_400_000,
             pickup: PickupSettings::default(),
             allow_negative_stock: false,
+            webhooks: webhooks::WebhookSettings::default(),
         }
     }
 }

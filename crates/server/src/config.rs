@@ -13,7 +13,36 @@ pub struct Config {
     pub auth: AuthConfig,
     pub offline: OfflineConfig,
     pub inventory: InventoryConfig,
+    pub webhooks: WebhooksConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Run the delivery worker in `serve`.
+    pub enabled: bool,
+    /// How often the worker looks for due deliveries.
+    pub poll_ms: u64,
+    /// Retry a delivery for this long.
+    pub max_age_hours: i64,
+    /// Pause a subscription after this many failures in a row.
+    pub pause_after_failures: i64,
+    /// Allow callbacks to loopback, private and link-local addresses.
+    pub allow_private_targets: bool,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        let d = dingdan_app::webhooks::WebhookSettings::default();
+        WebhooksConfig {
+            enabled: d.enabled,
+            poll_ms: d.poll_ms,
+            max_age_hours: d.max_age_ms / 3_600_000,
+            pause_after_failures: d.pause_after_failures,
+            allow_private_targets: d.allow_private_targets,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -162,6 +191,14 @@ impl Config {
                 guess_window_ms: self.offline.guess_window_secs * 1000,
             },
             allow_negative_stock: self.inventory.allow_negative_stock,
+            webhooks: dingdan_app::webhooks::WebhookSettings {
+                enabled: self.webhooks.enabled,
+                poll_ms: self.webhooks.poll_ms,
+                max_age_ms: self.webhooks.max_age_hours * 3_600_000,
+                pause_after_failures: self.webhooks.pause_after_failures,
+                allow_private_targets: self.webhooks.allow_private_targets,
+                ..dingdan_app::webhooks::WebhookSettings::default()
+            },
         }
     }
 }

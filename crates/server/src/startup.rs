@@ -97,8 +97,14 @@ impl Application {
         tracing::info!(addr = %self.local_addr(), backend = ?self.app.db.backend(), "dingdan listening");
         let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+        let worker = self.app.settings.webhooks.enabled.then(|| {
+            let worker = dingdan_app::webhooks::worker::Worker::new(&self.app);
+            tokio::spawn(worker.run(self.app.clone(), worker_stop))
+        });
         let serve = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             shutdown.await;
+            let _ = stop_worker.send(true);
             let _ = stopped_tx.send(());
         });
         tokio::select! {
@@ -107,6 +113,9 @@ impl Application {
                 let _ = stopped_rx.await;
                 tokio::time::sleep(grace).await;
             } => tracing::warn!("shutdown grace period over; dropping remaining connections"),
+        }
+        if let Some(worker) = worker {
+            let _ = tokio::time::timeout(grace, worker).await;
         }
         self.app.db.close().await;
         tracing::info!("dingdan stopped");

@@ -52,9 +52,12 @@ pub struct Event<'a> {
     pub payload: String,
 }
 
-pub async fn emit<'c, E: Executor<'c, Database = Any>>(e: E, ev: &Event<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO outbox (tenant_id, at, event_type, entity, entity_id, payload) VALUES ($1, $2, $3, $4, $5, $6)",
+/// Writes an event and queues one delivery for each of the tenant's subscriptions that wants
+/// its type (paused ones too: they get it when resumed). Returns the event's id.
+pub async fn emit(tx: &mut crate::Tx, ev: &Event<'_>) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (tenant_id, at, event_type, entity, entity_id, payload) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id",
     )
     .bind(ev.tenant_id)
     .bind(ev.at)
@@ -62,9 +65,24 @@ pub async fn emit<'c, E: Executor<'c, Database = Any>>(e: E, ev: &Event<'_>) -> 
     .bind(ev.entity)
     .bind(ev.entity_id)
     .bind(&ev.payload)
-    .execute(e)
+    .fetch_one(tx.conn())
     .await?;
-    Ok(())
+    if let Some(tenant_id) = ev.tenant_id {
+        sqlx::query(
+            "INSERT INTO deliveries (tenant_id, subscription_id, event_id, entity, entity_id, status, next_attempt_at, created_at)
+             SELECT s.tenant_id, s.id, $2, $3, $4, 'pending', $5, $5 FROM subscriptions s
+             WHERE s.tenant_id = $1 AND (s.event_types = '*' OR s.event_types LIKE '%\"' || $6 || '\"%')",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .bind(ev.entity)
+        .bind(ev.entity_id)
+        .bind(ev.at)
+        .bind(ev.event_type)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(id)
 }
 
 /// A stored audit record.

@@ -20,6 +20,7 @@ pub mod pickup;
 pub mod rate;
 pub mod stores;
 pub mod tenants;
+pub mod webhooks;
 
 pub use db::{Backend, Db, DbOptions, Tx};
 

@@ -18,6 +18,7 @@ pub use edit::{edit_order, LineEdit, OrderEdit};
 pub(crate) use fulfil::transition;
 pub use fulfil::{move_order, weigh_line};
 pub use lines::{add_lines, change_lines, delete_order, remove_lines, AddLine, LineChange};
+pub(crate) use place::line_from_sku;
 pub use place::{place_order, NewLine, PlaceOrder};
 pub use read::{get_order, list_orders, order_history, ListQuery, OrderView};
 

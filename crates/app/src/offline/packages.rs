@@ -94,28 +94,7 @@ pub async fn create_package(app: &App, actor: &Actor, cmd: &NewPackage) -> Resul
         if lines.iter().any(|l: &Line| l.sku_id == sku.id) {
             return Err(AppError::invalid("lines", "a SKU appears twice"));
         }
-        lines.push(Line {
-            id: 0,
-            order_id: 0,
-            sku_id: sku.id,
-            spu_id: sku.spu_id,
-            name: format!("{}|{}", sku.spu_name, sku.sale_unit_name),
-            category1_name: sku.category1_name,
-            category2_name: sku.category2_name,
-            std_unit_name: sku.std_unit_name,
-            sale_unit_name: sku.sale_unit_name,
-            sale_ratio_milli: sku.sale_ratio_milli,
-            quantity_milli: quantity.0,
-            real_quantity_milli: None,
-            accept_quantity_milli: None,
-            purchase_quantity_milli: None,
-            sale_price: sku.sale_price,
-            is_weigh: sku.is_weigh,
-            remark: String::new(),
-            salemenu_name: sku.salemenu_name,
-            supplier_name: sku.supplier_name,
-            created_at: now,
-        });
+        lines.push(crate::b2b::line_from_sku(sku, *quantity, None, String::new(), now));
     }
     let mut order = Order {
         id: 0,

@@ -7,6 +7,7 @@ mod delivery;
 mod inventory;
 mod orders;
 mod pickup;
+mod webhooks;
 
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};
@@ -41,6 +42,9 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(inventory::sheet_action))
         .routes(routes!(inventory::stocktaking))
         .routes(routes!(inventory::events))
+        .routes(routes!(webhooks::list, webhooks::subscribe))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::action))
 }
 
 /// A signed-in platform admin.

@@ -24,6 +24,8 @@ pub async fn fresh_config() -> (Config, Option<PathBuf>) {
     let mut config = Config::default();
     config.server.addr = "127.0.0.1:0".into();
     config.database.max_connections = 8;
+    // Test receivers listen on loopback.
+    config.webhooks.allow_private_targets = true;
     match std::env::var("DINGDAN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         Some(base) => {
             let name = format!("dingdan_test_{}", uuid::Uuid::new_v4().simple());

@@ -16,3 +16,4 @@ mod station_delivery;
 mod station_finance;
 mod station_inventory;
 mod station_orders;
+mod webhooks;

@@ -127,6 +127,10 @@ async fn the_openapi_document_lists_every_route() {
         "POST /admin/api/inventory/sheets/{id}/{action}",
         "POST /admin/api/inventory/stocktaking",
         "GET /admin/api/events",
+        "GET /admin/api/webhooks/subscriptions",
+        "POST /admin/api/webhooks/subscriptions",
+        "GET /admin/api/webhooks/subscriptions/{id}/deliveries",
+        "POST /admin/api/webhooks/subscriptions/{id}/{action}",
     ];
     want.sort();
     assert_eq!(routes, want);
