@@ -367,3 +367,102 @@ pub async fn list_price_lists(
     ensure_tenant(actor, tenant_id)?;
     Ok(catalog::list_price_lists(app.db.reader(), tenant_id, customer_id, is_active, w).await?)
 }
+
+fn category_event(level: i64) -> (&'static str, &'static str, ids::IdFormat) {
+    match level {
+        1 => ("category1", "category1_id", ids::CATEGORY1),
+        2 => ("category2", "category2_id", ids::CATEGORY2),
+        _ => ("pinlei", "pinlei_id", ids::PINLEI),
+    }
+}
+
+/// Creates a category of `level` (1, 2 or 3 = pinlei) under its parent (none for level 1).
+pub async fn create_category(
+    app: &App,
+    actor: &Actor,
+    tenant_id: i64,
+    level: i64,
+    parent_id: Option<i64>,
+    name: &str,
+) -> Result<i64> {
+    ensure_tenant(actor, tenant_id)?;
+    let name = text("name", name, 50)?;
+    match (level, parent_id) {
+        (1, None) => {}
+        (2 | 3, Some(p)) => {
+            require_category(app, tenant_id, p, level - 1, "parent_id").await?;
+        }
+        (1, Some(_)) => return Err(AppError::invalid("parent_id", "a first-level category has no parent")),
+        (2 | 3, None) => return Err(AppError::invalid("parent_id", "is required below the first level")),
+        _ => return Err(AppError::invalid("level", "must be 1, 2 or 3 (pinlei)")),
+    }
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let id = catalog::insert_category(tx.conn(), tenant_id, level, parent_id, &name, now).await?;
+    let (kind, field, format) = category_event(level);
+    journal::audit(
+        &mut tx,
+        actor,
+        Some(tenant_id),
+        now,
+        Change {
+            entity: "category",
+            entity_id: id,
+            action: "create",
+            from: None,
+            to: None,
+            detail: Some(json!({ "name": name, "level": level })),
+        },
+    )
+    .await?;
+    journal::emit(
+        &mut tx,
+        Some(tenant_id),
+        now,
+        &format!("{kind}_create"),
+        "category",
+        id,
+        json!({ field: format.format(id) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Renames a category.
+pub async fn rename_category(app: &App, actor: &Actor, tenant_id: i64, id: i64, name: &str) -> Result<()> {
+    ensure_tenant(actor, tenant_id)?;
+    let name = text("name", name, 50)?;
+    let c = catalog::category(app.db.reader(), tenant_id, id).await?.ok_or(AppError::not_found("category"))?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    catalog::rename_category(tx.conn(), id, &name).await?;
+    let (kind, field, format) = category_event(c.level);
+    journal::audit(
+        &mut tx,
+        actor,
+        Some(tenant_id),
+        now,
+        Change {
+            entity: "category",
+            entity_id: id,
+            action: "rename",
+            from: Some(&c.name),
+            to: Some(&name),
+            detail: None,
+        },
+    )
+    .await?;
+    journal::emit(
+        &mut tx,
+        Some(tenant_id),
+        now,
+        &format!("{kind}_updated"),
+        "category",
+        id,
+        json!({ field: format.format(id) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -267,3 +267,35 @@ pub async fn list_customers(
     }
     Ok(out)
 }
+
+/// Deletes a customer with no order on its way; its orders and ledger stay.
+pub async fn delete_customer(app: &App, actor: &Actor, tenant_id: i64, id: i64) -> Result<()> {
+    get_customer(app, actor, tenant_id, id).await?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let open = customers::open_orders(tx.conn(), id).await?;
+    if open > 0 {
+        return Err(AppError::Conflict(format!("the customer has {open} order(s) not yet signed")));
+    }
+    customers::delete(tx.conn(), id, now).await?;
+    journal::audit(
+        &mut tx,
+        actor,
+        Some(tenant_id),
+        now,
+        Change { entity: "customer", entity_id: id, action: "delete", from: None, to: None, detail: None },
+    )
+    .await?;
+    journal::emit(
+        &mut tx,
+        Some(tenant_id),
+        now,
+        "customer_delete",
+        "customer",
+        id,
+        json!({ "customer_id": ids::CUSTOMER.format(id) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

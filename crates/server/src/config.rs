@@ -30,6 +30,8 @@ pub struct WebhooksConfig {
     pub pause_after_failures: i64,
     /// Allow callbacks to loopback, private and link-local addresses.
     pub allow_private_targets: bool,
+    /// How long a worker holds a claimed delivery before another replica may take it over.
+    pub lease_secs: i64,
 }
 
 impl Default for WebhooksConfig {
@@ -41,6 +43,7 @@ impl Default for WebhooksConfig {
             max_age_hours: d.max_age_ms / 3_600_000,
             pause_after_failures: d.pause_after_failures,
             allow_private_targets: d.allow_private_targets,
+            lease_secs: d.lease_ms / 1000,
         }
     }
 }
@@ -197,6 +200,7 @@ impl Config {
                 max_age_ms: self.webhooks.max_age_hours * 3_600_000,
                 pause_after_failures: self.webhooks.pause_after_failures,
                 allow_private_targets: self.webhooks.allow_private_targets,
+                lease_ms: self.webhooks.lease_secs * 1000,
                 ..dingdan_app::webhooks::WebhookSettings::default()
             },
         }

@@ -620,3 +620,8 @@ pub async fn price_list<'c, E: Executor<'c, Database = Any>>(
     .map(price_list_from_row)
     .transpose()
 }
+
+pub async fn rename_category<'c, E: Executor<'c, Database = Any>>(e: E, id: i64, name: &str) -> Result<()> {
+    sqlx::query("UPDATE categories SET name = $2 WHERE id = $1").bind(id).bind(name).execute(e).await?;
+    Ok(())
+}

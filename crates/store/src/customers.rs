@@ -178,3 +178,19 @@ pub async fn unlink_price_lists<'c, E: Executor<'c, Database = Any>>(e: E, custo
     sqlx::query("DELETE FROM customer_price_lists WHERE customer_id = $1").bind(customer_id).execute(e).await?;
     Ok(())
 }
+
+/// How many of a customer's orders are neither signed nor closed.
+pub async fn open_orders<'c, E: Executor<'c, Database = Any>>(e: E, customer_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND fulfillment IN ('pending', 'confirmed', 'sorting', 'delivering')",
+    )
+    .bind(customer_id)
+    .fetch_one(e)
+    .await?)
+}
+
+/// Marks a customer deleted; its orders and ledger stay.
+pub async fn delete<'c, E: Executor<'c, Database = Any>>(e: E, id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE customers SET deleted_at = $2 WHERE id = $1").bind(id).bind(now).execute(e).await?;
+    Ok(())
+}

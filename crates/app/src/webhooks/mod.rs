@@ -32,6 +32,8 @@ pub struct WebhookSettings {
     pub pause_after_failures: i64,
     /// Allow callbacks to loopback, private and link-local addresses (tests, private networks).
     pub allow_private_targets: bool,
+    /// How long a worker holds a claimed delivery before another may take it over.
+    pub lease_ms: i64,
 }
 
 impl Default for WebhookSettings {
@@ -44,6 +46,7 @@ impl Default for WebhookSettings {
             max_age_ms: 72 * 3_600_000,
             pause_after_failures: 100,
             allow_private_targets: false,
+            lease_ms: 60_000,
         }
     }
 }

@@ -9,8 +9,6 @@ use dingdan_store::webhooks::{self, Attempt, Outgoing};
 use rand::Rng;
 use std::time::{Duration, Instant};
 
-/// How long a claimed delivery stays with its worker before others may take it.
-const LEASE_MS: i64 = 60_000;
 /// How much of a response body is kept in the attempt log.
 const EXCERPT: usize = 512;
 /// How much of a response body is read at all.
@@ -46,7 +44,7 @@ impl Worker {
     /// Delivers what is due now; how many deliveries were attempted.
     pub async fn run_once(&self, app: &App) -> Result<usize> {
         let now = app.now();
-        let ids = webhooks::claim(&app.db, &self.owner, now, now + LEASE_MS, 16).await?;
+        let ids = webhooks::claim(&app.db, &self.owner, now, now + app.settings.webhooks.lease_ms, 16).await?;
         let mut done = 0;
         for id in ids {
             let Some(out) = webhooks::outgoing(app.db.reader(), id).await? else { continue };

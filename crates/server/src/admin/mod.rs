@@ -3,6 +3,7 @@
 //! JSON; errors are `{"error": {"code": "...", "message": "..."}}` with a meaningful status.
 
 mod accounts;
+mod catalog;
 mod delivery;
 mod inventory;
 mod orders;
@@ -42,6 +43,9 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(inventory::sheet_action))
         .routes(routes!(inventory::stocktaking))
         .routes(routes!(inventory::events))
+        .routes(routes!(catalog::create_category))
+        .routes(routes!(catalog::rename_category))
+        .routes(routes!(catalog::delete_customer))
         .routes(routes!(webhooks::list, webhooks::subscribe))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::action))

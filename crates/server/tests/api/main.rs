@@ -9,6 +9,7 @@ mod offline_staff;
 mod openapi_auth;
 mod openapi_list;
 mod openapi_orders;
+mod replicas;
 mod server;
 mod station_catalog;
 mod station_day;

@@ -131,6 +131,9 @@ async fn the_openapi_document_lists_every_route() {
         "POST /admin/api/webhooks/subscriptions",
         "GET /admin/api/webhooks/subscriptions/{id}/deliveries",
         "POST /admin/api/webhooks/subscriptions/{id}/{action}",
+        "POST /admin/api/catalog/categories",
+        "POST /admin/api/catalog/categories/{id}/rename",
+        "POST /admin/api/customers/{id}/delete",
     ];
     want.sort();
     assert_eq!(routes, want);

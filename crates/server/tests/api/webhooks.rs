@@ -236,3 +236,142 @@ async fn failing_receivers_are_paused_and_private_targets_refused() {
         .await;
     assert_eq!(status, 404, "another tenant's app");
 }
+
+/// Every message type of the station document is emitted by a real operation, signed, with
+/// its documented field.
+#[tokio::test]
+async fn every_document_message_type_is_emitted() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let t = app.api_token().await;
+    let (url, inbox) = receiver(0).await;
+    let (_, secret) = subscribe(&app, &admin, &url, Value::Null).await;
+    let post = |path: &str, body: Value| {
+        let (app, t, path) = (&app, t.clone(), path.to_string());
+        async move {
+            let got = app.post_json(&format!("{path}?access_token={t}"), &body).await;
+            assert_eq!(got.0, 200, "{path}: {}", got.1);
+            got.1["data"].clone()
+        }
+    };
+    let admin_post = |path: &str, body: Value| {
+        let (app, admin, path) = (&app, admin.clone(), path.to_string());
+        async move {
+            let (status, got) = app.admin_post(&admin, &path, &body).await;
+            assert!(status == 200 || status == 201, "{path}: {got}");
+            got
+        }
+    };
+    // Categories (admin API).
+    let c1 = admin_post("/admin/api/catalog/categories", json!({"tenant_id": 1, "level": 1, "name": "蛋类"})).await;
+    let c1 = c1["category_id"].as_str().unwrap().to_string();
+    admin_post(&format!("/admin/api/catalog/categories/{c1}/rename"), json!({"tenant_id": 1, "name": "蛋品"})).await;
+    let c2 = admin_post(
+        "/admin/api/catalog/categories",
+        json!({"tenant_id": 1, "level": 2, "parent_id": c1, "name": "鸡蛋"}),
+    )
+    .await;
+    let c2 = c2["category_id"].as_str().unwrap().to_string();
+    admin_post(&format!("/admin/api/catalog/categories/{c2}/rename"), json!({"tenant_id": 1, "name": "禽蛋"})).await;
+    let p = admin_post(
+        "/admin/api/catalog/categories",
+        json!({"tenant_id": 1, "level": 3, "parent_id": c2, "name": "土鸡蛋"}),
+    )
+    .await;
+    let p = p["category_id"].as_str().unwrap().to_string();
+    admin_post(&format!("/admin/api/catalog/categories/{p}/rename"), json!({"tenant_id": 1, "name": "散养鸡蛋"})).await;
+    // SPU and SKU (station).
+    let spu = post("/api/product/spu/create", json!({"name": "土鸡蛋", "std_unit_name": "个", "pinlei_id": p})).await;
+    let spu = spu["spu_id"].as_str().unwrap().to_string();
+    post("/api/product/spu/update", json!({"spu_id": spu, "name": "散养土鸡蛋"})).await;
+    let sku_fields = json!({"spu_id": spu, "sku_name": "土鸡蛋 30枚", "salemenu_id": "S000001", "std_price": 100, "sale_price": 3000,
+        "sale_num_least": 1, "sale_ratio": 30, "sale_unit_name": "盒", "std_unit_name": "个", "is_weigh": 0, "state": 1});
+    let sku = post("/api/product/sku/create", sku_fields.clone()).await;
+    let mut update = sku_fields;
+    update["sku_id"] = sku["sku_id"].clone();
+    post("/api/product/sku/update", update).await;
+    // Customer (station; delete through the admin API).
+    let customer = post("/api/customer/create", json!({"username": "evt", "password": "secret123", "payer_name": "a",
+        "payer_telephone": "13900000001", "restaurant_name": "事件饭店", "receiver_name": "b", "receiver_telephone": "13900000002",
+        "district_code": "440300", "area_level1": "440304", "area_level2": "440304001", "restaurant_address": "x",
+        "salemenu_ids": ["S000001"]})).await;
+    let sid = customer["customer_id"].as_str().unwrap().to_string();
+    post("/api/customer/update", json!({"customer_id": sid, "restaurant_name": "事件大饭店"})).await;
+    admin_post(&format!("/admin/api/customers/{sid}/delete"), json!({"tenant_id": 1})).await;
+    // Inventory sheets and stocktaking (admin API).
+    let spu_n = spu.trim_start_matches('C').parse::<i64>().unwrap();
+    let line = json!([{"spu_id": spu, "quantity": 300}]);
+    let sheet = |kind: &str| json!({"tenant_id": 1, "kind": kind, "lines": line});
+    let in1 = admin_post("/admin/api/inventory/sheets", sheet("in")).await["sheet_id"].as_i64().unwrap();
+    admin_post(
+        &format!("/admin/api/inventory/sheets/{in1}/update"),
+        json!({"tenant_id": 1, "lines": line, "remark": "改"}),
+    )
+    .await;
+    admin_post(&format!("/admin/api/inventory/sheets/{in1}/submit"), json!({"tenant_id": 1})).await;
+    let in2 = admin_post("/admin/api/inventory/sheets", sheet("in")).await["sheet_id"].as_i64().unwrap();
+    admin_post(&format!("/admin/api/inventory/sheets/{in2}/reject"), json!({"tenant_id": 1})).await;
+    admin_post(&format!("/admin/api/inventory/sheets/{in2}/delete"), json!({"tenant_id": 1})).await;
+    let out1 = admin_post("/admin/api/inventory/sheets", sheet("out")).await["sheet_id"].as_i64().unwrap();
+    admin_post(
+        &format!("/admin/api/inventory/sheets/{out1}/update"),
+        json!({"tenant_id": 1, "lines": line, "remark": "改"}),
+    )
+    .await;
+    admin_post(&format!("/admin/api/inventory/sheets/{out1}/submit"), json!({"tenant_id": 1})).await;
+    let out2 = admin_post("/admin/api/inventory/sheets", sheet("out")).await["sheet_id"].as_i64().unwrap();
+    admin_post(&format!("/admin/api/inventory/sheets/{out2}/delete"), json!({"tenant_id": 1})).await;
+    admin_post("/admin/api/inventory/stocktaking", json!({"tenant_id": 1, "spu_id": spu, "stock": 12})).await;
+    // Orders sorting and delivering.
+    let order = app.place_order(&admin).await;
+    app.admin_move(&admin, &order, "start_sorting").await;
+    app.admin_move(&admin, &order, "ship").await;
+
+    let wanted: Vec<(&str, &str)> = vec![
+        ("order_sorting", "order_ids"),
+        ("order_delivering", "order_ids"),
+        ("category1_create", "category1_id"),
+        ("category1_updated", "category1_id"),
+        ("category2_create", "category2_id"),
+        ("category2_updated", "category2_id"),
+        ("pinlei_create", "pinlei_id"),
+        ("pinlei_updated", "pinlei_id"),
+        ("spu_create", "spu_id"),
+        ("spu_updated", "spu_id"),
+        ("sku_create", "sku_id"),
+        ("sku_updated", "sku_id"),
+        ("customer_create", "customer_id"),
+        ("customer_update", "customer_id"),
+        ("customer_delete", "customer_id"),
+        ("in_stock_sheet_create", "sheet_id"),
+        ("in_stock_sheet_update", "sheet_id"),
+        ("in_stock_sheet_delete", "sheet_id"),
+        ("in_stock_sheet_submit", "sheet_id"),
+        ("in_stock_sheet_reject", "sheet_id"),
+        ("out_stock_sheet_create", "sheet_id"),
+        ("out_stock_sheet_update", "sheet_id"),
+        ("out_stock_sheet_delete", "sheet_id"),
+        ("out_stock_sheet_submit", "sheet_id"),
+        ("stock_edit", "stock"),
+    ];
+    let mut seen = std::collections::HashMap::new();
+    for _ in 0..200 {
+        for (_, body) in inbox.got.lock().unwrap().iter() {
+            let v = body_json(body);
+            seen.insert(v["type"].as_str().unwrap().to_string(), (v, body.clone()));
+        }
+        if wanted.iter().all(|(t, _)| seen.contains_key(*t)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (kind, field) in &wanted {
+        let (v, raw) = seen.get(*kind).unwrap_or_else(|| panic!("no {kind} message"));
+        assert!(v.get(*field).is_some(), "{kind} lacks {field}: {v}");
+        assert!(verify(raw, &secret), "{kind} signature");
+    }
+    assert_eq!(seen["stock_edit"].0["spu_id"], spu.as_str());
+    assert_eq!(seen["stock_edit"].0["stock"], 12.0);
+    assert_eq!(seen["category1_create"].0["category1_id"], c1.as_str());
+    assert!(spu_n > 0);
+}
