@@ -17,6 +17,8 @@ pub enum TokenKind {
     Admin,
     /// A store staff session (offline dialect).
     Staff,
+    /// A mall member session.
+    Member,
 }
 
 impl TokenKind {
@@ -25,6 +27,7 @@ impl TokenKind {
             TokenKind::Api => "api",
             TokenKind::Admin => "admin",
             TokenKind::Staff => "staff",
+            TokenKind::Member => "member",
         }
     }
 }

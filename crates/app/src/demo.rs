@@ -24,6 +24,8 @@ pub const MANAGER: (&str, &str) = ("manager", "manager123");
 pub const STAFF: (&str, &str) = ("staff", "staff123");
 pub const CLERK: (&str, &str) = ("clerk", "clerk123");
 pub const CLERK2: (&str, &str) = ("clerk2", "clerk123");
+pub const MEMBER: ((&str, &str), &str) = (("demo", "demo123"), "13800000001");
+pub const MEMBER2: ((&str, &str), &str) = (("demo2", "demo123"), "13800000002");
 
 /// What was loaded.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -160,6 +162,11 @@ pub async fn load(app: &App) -> Result<Option<Loaded>> {
     let packages = load_packages(app, &sys, (tenant_id, store, store2, staff_id), &skus).await?;
     load_delivery(app, &sys, tenant_id, &customer_ids).await?;
     load_finance_and_stock(app, &sys, tenant_id, customer_ids[1]).await?;
+    for (user, phone) in [MEMBER, MEMBER2] {
+        crate::members::create_member(app, user.0, user.1, Some(phone))
+            .await
+            .map_err(|e| crate::AppError::Internal(format!("demo member: {e:?}")))?;
+    }
     Ok(Some(Loaded { tenant_id, other_tenant_id, skus: skus.len(), customers: customer_ids.len(), orders, packages }))
 }
 

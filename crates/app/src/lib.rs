@@ -26,6 +26,8 @@ pub mod finance;
 pub mod inventory;
 /// Audit rows and outbox events, written inside the caller's transaction.
 pub mod journal;
+/// Mall members: sign-up, sign-in, SMS captchas, WeChat, profiles.
+pub mod members;
 /// Offline stores: staff sessions, pickup packages and codes, the action history.
 pub mod offline;
 /// Rate limits counted in the database, so every replica sees the same counts.
@@ -97,17 +99,27 @@ impl Default for PickupSettings {
     }
 }
 
-/// Everything a use-case needs: the database, the clock, the settings.
+/// Everything a use-case needs: the database, the clock, the settings, outside services.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn clock::Clock>,
     pub settings: Settings,
+    /// Sends SMS captchas (the `log` provider unless configured).
+    pub sms: Arc<dyn members::providers::SmsSender>,
+    /// Exchanges WeChat codes (the `sandbox` provider unless configured).
+    pub wechat: Arc<dyn members::providers::WechatAuth>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn clock::Clock>, settings: Settings) -> App {
-        App { db, clock, settings }
+        App {
+            db,
+            clock,
+            settings,
+            sms: Arc::new(members::providers::LogSms),
+            wechat: Arc::new(members::providers::SandboxWechat),
+        }
     }
 
     pub fn now(&self) -> i64 {

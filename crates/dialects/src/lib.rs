@@ -7,6 +7,8 @@
 pub mod extract;
 /// The vendor envelope `{code, msg, data}` and order statuses shared by `openapi` and `station`.
 pub mod guanmai;
+/// Seed 003, part 1: mall members, captchas, WeChat sign-in, profiles, regions.
+pub mod mall;
 /// Seed 000: offline-store staff, pickup packages and codes, the action history.
 pub mod offline;
 /// Seed 002: the older open API (access token, order get / update / list).
@@ -19,5 +21,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// Every dialect's routes, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(openapi::router()).merge(offline::router()).merge(station::router())
+    OpenApiRouter::new()
+        .merge(openapi::router())
+        .merge(offline::router())
+        .merge(station::router())
+        .merge(mall::router())
 }

@@ -199,7 +199,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 config.server.addr = addr;
             }
             init_tracing(&config, false);
-            let server = Application::build(Options { config, demo, clock: None }).await?;
+            let server = Application::build(Options { config, demo, clock: None, sms: None, wechat: None }).await?;
             server.run_until(shutdown_signal()).await
         }
         Command::Migrate { db } => {

@@ -14,7 +14,50 @@ pub struct Config {
     pub offline: OfflineConfig,
     pub inventory: InventoryConfig,
     pub webhooks: WebhooksConfig,
+    pub sms: SmsConfig,
+    pub wechat: WechatConfig,
     pub log: LogConfig,
+}
+
+/// Where SMS captchas go: `log` (the server log; always under `--demo`) or `http` (a gateway).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    pub provider: String,
+    pub endpoint: String,
+    pub api_key: String,
+    pub sign_name: String,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig { provider: "log".into(), endpoint: String::new(), api_key: String::new(), sign_name: String::new() }
+    }
+}
+
+/// WeChat sign-in: `sandbox` (any code; always under `--demo`) or `http` (WeChat's API).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WechatConfig {
+    pub provider: String,
+    pub base_url: String,
+    pub app_id: String,
+    pub app_secret: String,
+    pub mini_app_id: String,
+    pub mini_secret: String,
+}
+
+impl Default for WechatConfig {
+    fn default() -> Self {
+        WechatConfig {
+            provider: "sandbox".into(),
+            base_url: "https://api.weixin.qq.com".into(),
+            app_id: String::new(),
+            app_secret: String::new(),
+            mini_app_id: String::new(),
+            mini_secret: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use dingdan_app::clock::{Clock, SystemClock};
+use dingdan_app::members::providers::{HttpSms, HttpWechat};
 use dingdan_app::{App, Db};
 use dingdan_store::DbOptions;
 use std::net::SocketAddr;
@@ -15,6 +16,9 @@ pub struct Options {
     pub demo: bool,
     /// The clock; the system clock unless a test brings its own.
     pub clock: Option<Arc<dyn Clock>>,
+    /// Outside services replacing the configured ones (tests bring clients aimed at fakes).
+    pub sms: Option<Arc<dyn dingdan_app::members::providers::SmsSender>>,
+    pub wechat: Option<Arc<dyn dingdan_app::members::providers::WechatAuth>>,
 }
 
 /// Opens (creating if needed) and migrates the configured database.
@@ -56,7 +60,28 @@ impl Application {
     pub async fn build(opts: Options) -> anyhow::Result<Application> {
         let db = open_database(&opts.config).await?;
         let clock = opts.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let app = App::new(db, clock, opts.config.settings());
+        let mut app = App::new(db, clock, opts.config.settings());
+        let (sms, wechat) = (&opts.config.sms, &opts.config.wechat);
+        if sms.provider == "http" && !opts.demo {
+            app.sms = Arc::new(HttpSms::new(&sms.endpoint, &sms.api_key, &sms.sign_name));
+        } else if sms.provider != "log" && sms.provider != "http" {
+            anyhow::bail!("sms.provider must be log or http, not {}", sms.provider);
+        }
+        if wechat.provider == "http" && !opts.demo {
+            let (app_pair, mini_pair) = (
+                (wechat.app_id.as_str(), wechat.app_secret.as_str()),
+                (wechat.mini_app_id.as_str(), wechat.mini_secret.as_str()),
+            );
+            app.wechat = Arc::new(HttpWechat::new(&wechat.base_url, app_pair, mini_pair));
+        } else if wechat.provider != "sandbox" && wechat.provider != "http" {
+            anyhow::bail!("wechat.provider must be sandbox or http, not {}", wechat.provider);
+        }
+        if let Some(sms) = opts.sms {
+            app.sms = sms;
+        }
+        if let Some(wechat) = opts.wechat {
+            app.wechat = wechat;
+        }
         if opts.demo {
             match dingdan_app::demo::load(&app).await.context("loading the demo data")? {
                 Some(l) => tracing::info!(

@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod finance;
 pub mod identities;
 pub mod inventory;
+pub mod members;
 pub mod orders;
 pub mod pickup;
 pub mod rate;

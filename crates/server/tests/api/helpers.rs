@@ -62,8 +62,28 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 
 /// Starts a server on `config` (an existing database is reused as it is).
 pub async fn start(config: Config, demo: bool) -> TestApp {
+    start_with_providers(config, demo, None, None).await
+}
+
+/// Starts a demo server whose SMS and WeChat clients are the given ones.
+pub async fn spawn_app_with_providers(
+    sms: Arc<dyn dingdan_app::members::providers::SmsSender>,
+    wechat: Arc<dyn dingdan_app::members::providers::WechatAuth>,
+) -> TestApp {
+    let (config, dir) = fresh_config().await;
+    let mut app = start_with_providers(config, true, Some(sms), Some(wechat)).await;
+    app.data_dir = dir;
+    app
+}
+
+async fn start_with_providers(
+    config: Config,
+    demo: bool,
+    sms: Option<Arc<dyn dingdan_app::members::providers::SmsSender>>,
+    wechat: Option<Arc<dyn dingdan_app::members::providers::WechatAuth>>,
+) -> TestApp {
     let clock = Arc::new(ManualClock::new());
-    let server = Application::build(Options { config: config.clone(), demo, clock: Some(clock.clone()) })
+    let server = Application::build(Options { config: config.clone(), demo, clock: Some(clock.clone()), sms, wechat })
         .await
         .expect("server builds");
     let base = format!("http://{}", server.local_addr());

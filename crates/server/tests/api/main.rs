@@ -4,6 +4,7 @@
 
 mod admin;
 mod helpers;
+mod mall_members;
 mod offline_packages;
 mod offline_staff;
 mod openapi_auth;

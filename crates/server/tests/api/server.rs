@@ -134,6 +134,21 @@ async fn the_openapi_document_lists_every_route() {
         "POST /admin/api/catalog/categories",
         "POST /admin/api/catalog/categories/{id}/rename",
         "POST /admin/api/customers/{id}/delete",
+        "POST /rest/register",
+        "POST /rest/pub/sms",
+        "POST /rest/pub/sms_verify",
+        "POST /rest/login",
+        "GET /rest/logout",
+        "POST /rest/password",
+        "POST /rest/pub/forget_password",
+        "POST /rest/phone",
+        "POST /rest/login_wxapp",
+        "POST /rest/login_wxa",
+        "POST /rest/register_wxa",
+        "GET /rest/profile",
+        "POST /rest/profile",
+        "POST /rest/pub/user_info",
+        "GET /rest/pcd",
     ];
     want.sort();
     assert_eq!(routes, want);
