@@ -295,3 +295,14 @@ pub fn assert_api_error(got: &(u16, Value), status: u16, code: i64, needle: &str
     let msg = body["msg"].as_str().unwrap_or("");
     assert!(msg.contains(needle), "message {msg:?} should mention {needle:?}");
 }
+
+/// GET with an openapi/station access token in the query string.
+pub async fn api_get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    app.get(&format!("{path}{sep}access_token={token}")).await
+}
+
+/// POST JSON with an openapi/station access token in the query string.
+pub async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    app.post_json(&format!("{path}?access_token={token}"), &body).await
+}

@@ -1,16 +1,7 @@
 //! Station dialect: a whole B2B day, customers and regions, after-sales.
 
-use crate::helpers::{assert_api_error, spawn_app, TestApp};
+use crate::helpers::{api_get as get, api_post as post, assert_api_error, spawn_app, TestApp};
 use serde_json::{json, Value};
-
-async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    app.get(&format!("{path}{sep}access_token={token}")).await
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    app.post_json(&format!("{path}?access_token={token}"), &body).await
-}
 
 async fn ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let got = post(app, token, path, body).await;

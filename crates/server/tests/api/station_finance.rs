@@ -1,16 +1,7 @@
 //! Station dialect: strikes, order refunds, the customer ledger.
 
-use crate::helpers::{assert_api_error, spawn_app, TestApp};
-use serde_json::{json, Value};
-
-async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    app.get(&format!("{path}{sep}access_token={token}")).await
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    app.post_json(&format!("{path}?access_token={token}"), &body).await
-}
+use crate::helpers::{api_get as get, api_post as post, assert_api_error, spawn_app, TestApp};
+use serde_json::json;
 
 /// A new customer on the first price list with three signed orders of 10.00, 20.00 and 30.00.
 async fn customer_with_orders(app: &TestApp, t: &str, admin: &str, name: &str) -> (String, Vec<String>) {
