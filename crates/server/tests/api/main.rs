@@ -3,6 +3,7 @@
 //! (each test in a fresh database).
 
 mod admin;
+mod durability;
 mod helpers;
 mod mall_members;
 mod offline_packages;
