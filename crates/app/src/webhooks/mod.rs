@@ -211,3 +211,13 @@ pub async fn replay(
     tx.commit().await?;
     Ok(n)
 }
+
+/// The calling API app's own subscriptions, so it can see whether and why one is paused.
+pub async fn list_own(app: &App, actor: &Actor) -> Result<Vec<Subscription>> {
+    if actor.role != crate::Role::ApiApp {
+        return Err(AppError::Forbidden("an API app token is required".into()));
+    }
+    let tenant_id = actor.tenant_id.ok_or(AppError::Forbidden("no tenant".into()))?;
+    let all = webhooks::subscriptions(app.db.reader(), tenant_id).await?;
+    Ok(all.into_iter().filter(|s| s.api_app_id == actor.id).collect())
+}

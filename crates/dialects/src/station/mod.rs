@@ -8,6 +8,7 @@ mod delivery;
 mod finance;
 mod orders;
 mod paging;
+mod webhooks;
 mod wire;
 
 use crate::guanmai::ApiError;
@@ -66,6 +67,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(delivery::route_list))
         .routes(routes!(delivery::route_get))
         .routes(routes!(finance::strike))
+        .routes(routes!(webhooks::subscription_list))
         .routes(routes!(finance::order_refund))
         .routes(routes!(finance::strike_flow_list))
         .routes(routes!(finance::cash_flow_list))

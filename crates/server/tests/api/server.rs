@@ -149,6 +149,7 @@ async fn the_openapi_document_lists_every_route() {
         "POST /rest/profile",
         "POST /rest/pub/user_info",
         "GET /rest/pcd",
+        "GET /api/webhook/subscription/list",
     ];
     want.sort();
     assert_eq!(routes, want);

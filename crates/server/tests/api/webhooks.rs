@@ -203,6 +203,11 @@ async fn failing_receivers_are_paused_and_private_targets_refused() {
     }
     let list = app.admin_get(&admin, "/admin/api/webhooks/subscriptions?tenant_id=1").await.1;
     assert!(list["subscriptions"][0]["paused_at"].is_i64(), "{list}");
+    // The app sees it too, with its own token; another app sees none of it.
+    let own = app.get(&format!("/api/webhook/subscription/list?access_token={token}")).await.1;
+    assert!(own["data"][0]["pause_reason"].as_str().unwrap().contains("failed deliveries"), "{own}");
+    let other = app.api_token_for("other-station", "other-station-secret").await;
+    assert_eq!(app.get(&format!("/api/webhook/subscription/list?access_token={other}")).await.1["data"], json!([]));
     let calls = *inbox.calls.lock().unwrap();
     assert_eq!(calls, 3);
     // Resumed, it delivers again once the receiver recovers.
