@@ -311,17 +311,28 @@ async fn guard_guessing(app: &App, actor: &Actor) -> Result<()> {
     rate::check(app, &guess_bucket(actor), Limit { max: s.guess_failures, window_ms: s.guess_window_ms }).await
 }
 
-/// Looks a code up at the staff member's store without changing it.
-pub async fn check_code(app: &App, actor: &Actor, key: &str) -> Result<PackageOrder> {
-    let (tenant_id, store_id) = store_of(actor)?;
+/// The staff member's package holding `key`, locked in a new transaction, once the code's
+/// format and the guessing limit are checked. An unknown code is recorded as `failed` in the
+/// store's history and counts against the guessing limit.
+async fn locate(app: &App, actor: &Actor, key: &str, failed: &str) -> Result<(String, Tx, Package)> {
+    let (_, store_id) = store_of(actor)?;
     let key = parse_key(key)?;
     guard_guessing(app, actor).await?;
     let mut tx = app.db.begin().await?;
-    let Some(p) = pickup::lock_by_key(&mut tx, store_id, &key).await? else {
-        drop(tx);
-        record_failure(app, actor, "check_failed", &key, None, "no such code at this store").await?;
-        return Err(AppError::not_found("pickup code"));
-    };
+    match pickup::lock_by_key(&mut tx, store_id, &key).await? {
+        Some(p) => Ok((key, tx, p)),
+        None => {
+            drop(tx);
+            record_failure(app, actor, failed, &key, None, "no such code at this store").await?;
+            Err(AppError::not_found("pickup code"))
+        }
+    }
+}
+
+/// Looks a code up at the staff member's store without changing it.
+pub async fn check_code(app: &App, actor: &Actor, key: &str) -> Result<PackageOrder> {
+    let (tenant_id, _) = store_of(actor)?;
+    let (key, mut tx, p) = locate(app, actor, key, "check_failed").await?;
     let now = app.now();
     let status = effective(&p, now);
     journal::audit(
@@ -358,16 +369,9 @@ fn consume_refusal(p: &Package, status: &str, require_prepared: bool) -> Option<
 /// Hands a package over: the code goes from unused to used exactly once, and the order is
 /// completed through the state machine, in one transaction.
 pub async fn consume_code(app: &App, actor: &Actor, key: &str) -> Result<PackageView> {
-    let (tenant_id, store_id) = store_of(actor)?;
-    let key = parse_key(key)?;
-    guard_guessing(app, actor).await?;
+    let (tenant_id, _) = store_of(actor)?;
+    let (key, mut tx, mut p) = locate(app, actor, key, "consume_failed").await?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let Some(mut p) = pickup::lock_by_key(&mut tx, store_id, &key).await? else {
-        drop(tx);
-        record_failure(app, actor, "consume_failed", &key, None, "no such code at this store").await?;
-        return Err(AppError::not_found("pickup code"));
-    };
     let status = effective(&p, now);
     if let Some(reason) = consume_refusal(&p, &status, app.settings.pickup.require_prepared) {
         drop(tx);
@@ -413,16 +417,9 @@ pub async fn consume_code(app: &App, actor: &Actor, key: &str) -> Result<Package
 /// Reverses a consumption at the same store within the rollback window; the order goes back
 /// to waiting for pickup. The reason is kept in the history.
 pub async fn rollback_code(app: &App, actor: &Actor, key: &str, reason: Option<&str>) -> Result<PackageView> {
-    let (tenant_id, store_id) = store_of(actor)?;
-    let key = parse_key(key)?;
-    guard_guessing(app, actor).await?;
+    let (tenant_id, _) = store_of(actor)?;
+    let (key, mut tx, mut p) = locate(app, actor, key, "rollback_failed").await?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let Some(mut p) = pickup::lock_by_key(&mut tx, store_id, &key).await? else {
-        drop(tx);
-        record_failure(app, actor, "rollback_failed", &key, None, "no such code at this store").await?;
-        return Err(AppError::not_found("pickup code"));
-    };
     let refusal = match (effective(&p, now).as_str(), p.used_at) {
         (ks::USED, Some(at)) if now - at > app.settings.pickup.rollback_window_ms => {
             Some("the rollback window of this code has passed")
