@@ -109,6 +109,8 @@ pub struct App {
     pub sms: Arc<dyn members::providers::SmsSender>,
     /// Exchanges WeChat codes (the `sandbox` provider unless configured).
     pub wechat: Arc<dyn members::providers::WechatAuth>,
+    /// Tenants' time zones, read once per process: a tenant's zone is fixed at its creation.
+    zones: Arc<std::sync::RwLock<std::collections::HashMap<i64, dingdan_core::time::Tz>>>,
 }
 
 impl App {
@@ -119,6 +121,7 @@ impl App {
             settings,
             sms: Arc::new(members::providers::LogSms),
             wechat: Arc::new(members::providers::SandboxWechat),
+            zones: Arc::default(),
         }
     }
 
@@ -131,6 +134,11 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// A tenant's time zone, in which its business dates are read and written.
 pub async fn tenant_tz(app: &App, tenant_id: i64) -> Result<dingdan_core::time::Tz> {
+    if let Some(tz) = app.zones.read().unwrap_or_else(|e| e.into_inner()).get(&tenant_id) {
+        return Ok(*tz);
+    }
     let tenant = dingdan_store::tenants::get(app.db.reader(), tenant_id).await?.ok_or(AppError::not_found("tenant"))?;
-    Ok(dingdan_core::time::parse_tz(&tenant.timezone).unwrap_or(dingdan_core::time::DEFAULT_TZ))
+    let tz = dingdan_core::time::parse_tz(&tenant.timezone).unwrap_or(dingdan_core::time::DEFAULT_TZ);
+    app.zones.write().unwrap_or_else(|e| e.into_inner()).insert(tenant_id, tz);
+    Ok(tz)
 }

@@ -1,3 +1,4 @@
+use crate::group_commit::{Lease, Writer};
 use crate::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
@@ -40,36 +41,56 @@ impl Default for DbOptions {
     }
 }
 
-/// The database handle. On SQLite, writes go through a one-connection pool: SQLite admits one
-/// writer at a time anyway, and a single writer never meets a lock-upgrade deadlock. Reads use
-/// their own pool and run in parallel thanks to WAL.
+/// The database handle. On SQLite, writes go through one connection owned by a group-commit
+/// writer (see [`crate::group_commit`]): SQLite admits one writer at a time anyway, a single
+/// writer never meets a lock-upgrade deadlock, and concurrent transactions share one WAL sync.
+/// Reads use their own pool and run in parallel thanks to WAL.
 #[derive(Clone, Debug)]
 pub struct Db {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    /// SQLite only.
+    writer: Option<Writer>,
 }
 
 /// A write transaction. Commit it, or drop it to roll back.
 pub struct Tx {
-    pub(crate) inner: Transaction<'static, Any>,
-    pub(crate) backend: Backend,
+    inner: TxInner,
+    backend: Backend,
+}
+
+enum TxInner {
+    /// PostgreSQL: a transaction of its own on a pooled connection.
+    Pool(Transaction<'static, Any>),
+    /// SQLite: a savepoint in the writer's current batch.
+    Lease(Lease),
 }
 
 impl Tx {
     /// The connection to run statements on.
     pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.inner
+        match &mut self.inner {
+            TxInner::Pool(t) => t,
+            TxInner::Lease(l) => l.conn(),
+        }
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
+    /// Commits; returns once the changes are durable.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.inner.commit().await?)
+        match self.inner {
+            TxInner::Pool(t) => Ok(t.commit().await?),
+            TxInner::Lease(l) => l.commit().await,
+        }
     }
 }
+
+/// Most transactions one SQLite batch (one WAL sync) may hold.
+const MAX_BATCH: usize = 128;
 
 impl Db {
     /// Opens the database at `url` (`sqlite://path` or `postgres://...`). The SQLite file is
@@ -105,7 +126,8 @@ impl Db {
                 };
                 let write = pool(1).await?;
                 let read = pool(opts.max_connections.clamp(1, 8)).await?;
-                Ok(Db { backend, read, write })
+                let writer = Some(Writer::start(write.clone(), MAX_BATCH, opts.acquire_timeout));
+                Ok(Db { backend, read, write, writer })
             }
             Backend::Postgres => {
                 let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
@@ -114,7 +136,7 @@ impl Db {
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(options)
                     .await?;
-                Ok(Db { backend, read: pool.clone(), write: pool })
+                Ok(Db { backend, read: pool.clone(), write: pool, writer: None })
             }
         }
     }
@@ -143,14 +165,19 @@ impl Db {
         &self.read
     }
 
-    /// The pool for single-statement writes outside a transaction.
+    /// The pool for single-statement writes outside a transaction. Never use it while holding
+    /// a [`Tx`]: on SQLite both need the one write connection.
     pub fn writer(&self) -> &AnyPool {
         &self.write
     }
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(Tx { inner: self.write.begin().await?, backend: self.backend })
+        let inner = match &self.writer {
+            Some(w) => TxInner::Lease(w.lease().await?),
+            None => TxInner::Pool(self.write.begin().await?),
+        };
+        Ok(Tx { inner, backend: self.backend })
     }
 
     /// Checks that the database answers.

@@ -8,14 +8,17 @@
 
 pub mod after_sales;
 pub mod audit;
+pub mod bulk;
 pub mod catalog;
 pub mod customers;
 mod db;
 pub mod delivery;
 pub mod finance;
+mod group_commit;
 pub mod identities;
 pub mod inventory;
 pub mod members;
+mod multirow;
 pub mod orders;
 pub mod pickup;
 pub mod rate;
@@ -35,6 +38,8 @@ pub enum StoreError {
     Sqlx(sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("commit failed: {0}")]
+    Commit(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }

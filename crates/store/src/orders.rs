@@ -82,7 +82,7 @@ fn from_row(r: &AnyRow) -> Result<Order> {
     })
 }
 
-fn channel_str(c: Channel) -> &'static str {
+pub(crate) fn channel_str(c: Channel) -> &'static str {
     match c {
         Channel::B2b => "b2b",
         Channel::B2c => "b2c",
@@ -254,6 +254,26 @@ pub async fn insert_line(tx: &mut Tx, l: &Line) -> Result<i64> {
     .bind(l.created_at)
     .fetch_one(tx.conn())
     .await?)
+}
+
+/// Inserts the lines of a new order in one statement; their `id`s are ignored.
+pub async fn insert_lines(tx: &mut Tx, lines: &[Line]) -> Result<()> {
+    for chunk in lines.chunks(400) {
+        let sql = crate::multirow::values_sql(
+            tx.backend(),
+            "INSERT INTO order_lines (order_id, sku_id, spu_id, name, category1_name, category2_name, std_unit_name,
+                 sale_unit_name, sale_ratio_milli, quantity_milli, real_quantity_milli, accept_quantity_milli,
+                 purchase_quantity_milli, sale_price, is_weigh, remark, salemenu_name, supplier_name, created_at)",
+            19,
+            chunk.len(),
+        );
+        let mut a = sqlx::any::AnyArguments::default();
+        for l in chunk {
+            crate::multirow::bind_line(&mut a, l, false);
+        }
+        sqlx::query_with(&sql, a).execute(tx.conn()).await?;
+    }
+    Ok(())
 }
 
 /// Writes back a line's mutable fields.

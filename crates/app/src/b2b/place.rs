@@ -50,15 +50,16 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
     }
     let now = app.now();
     let placed_at = cmd.placed_at.unwrap_or(now);
-    let mut tx = app.db.begin().await?;
-    let customer =
-        customers::get(tx.conn(), cmd.tenant_id, cmd.customer_id).await?.ok_or(AppError::not_found("customer"))?;
-    let allowed: HashSet<i64> =
-        catalog::skus_of_customer(tx.conn(), cmd.tenant_id, customer.id).await?.into_iter().collect();
+    // Everything the order copies or is checked against is read before the write transaction,
+    // from the read pool: the one write connection is held only for the inserts. (Reads in
+    // a READ COMMITTED transaction would give no stronger guarantee.)
+    let db = app.db.reader();
+    let customer = customers::get(db, cmd.tenant_id, cmd.customer_id).await?.ok_or(AppError::not_found("customer"))?;
+    let allowed: HashSet<i64> = catalog::skus_of_customer(db, cmd.tenant_id, customer.id).await?.into_iter().collect();
     let mut lines = Vec::with_capacity(cmd.lines.len());
     let mut slots = Vec::new();
     for l in &cmd.lines {
-        let sku = catalog::sku_for_order(tx.conn(), cmd.tenant_id, l.sku_id)
+        let sku = catalog::sku_for_order(db, cmd.tenant_id, l.sku_id)
             .await?
             .filter(|s| s.on_sale)
             .ok_or(AppError::not_found("sku"))?;
@@ -71,7 +72,7 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
         slots.push(sku.price_list_id);
         lines.push(line_from_sku(sku, l.quantity, l.unit_price, l.remark.clone(), placed_at));
     }
-    check_receive_window(&mut tx, cmd, &slots).await?;
+    check_receive_window(app, cmd, &slots).await?;
     let mut order = Order {
         id: 0,
         tenant_id: cmd.tenant_id,
@@ -101,11 +102,12 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
     };
     super::refresh_totals(&mut order, &lines);
     order.origin_total = order.ordered_total;
+    let mut tx = app.db.begin().await?;
     let id = orders::insert(&mut tx, &order).await?;
     for line in &mut lines {
         line.order_id = id;
-        line.id = orders::insert_line(&mut tx, line).await?;
     }
+    orders::insert_lines(&mut tx, &lines).await?;
     journal::audit(
         &mut tx,
         actor,
@@ -169,16 +171,12 @@ pub(crate) fn line_from_sku(
 
 /// The receive window must lie inside the receive-time slots of every price list the order's
 /// SKUs come from: from the earliest slot to the latest, on the local clock.
-async fn check_receive_window(tx: &mut dingdan_store::Tx, cmd: &PlaceOrder, price_lists: &[i64]) -> Result<()> {
-    let tz = dingdan_core::time::DEFAULT_TZ;
-    let tz = match dingdan_store::tenants::get(tx.conn(), cmd.tenant_id).await? {
-        Some(t) => dingdan_core::time::parse_tz(&t.timezone).unwrap_or(tz),
-        None => tz,
-    };
+async fn check_receive_window(app: &App, cmd: &PlaceOrder, price_lists: &[i64]) -> Result<()> {
+    let tz = crate::tenant_tz(app, cmd.tenant_id).await?;
     let (mut first, mut last) = (String::from("00:00"), String::from("23:59"));
     let mut seen = HashSet::new();
     for id in price_lists.iter().filter(|id| seen.insert(**id)) {
-        if let Some(m) = catalog::price_list(tx.conn(), cmd.tenant_id, *id).await? {
+        if let Some(m) = catalog::price_list(app.db.reader(), cmd.tenant_id, *id).await? {
             let times: Vec<String> = serde_json::from_str(&m.receive_times).unwrap_or_default();
             if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
                 first = first.max(lo.clone());

@@ -1,0 +1,220 @@
+//! Group commit for SQLite: one writer task owns the write connection and runs the write
+//! transactions of concurrent requests one after another inside one database transaction,
+//! each in its own savepoint, then makes them all durable with a single COMMIT (one WAL sync).
+//!
+//! A request gets the connection as a [`Lease`] while its savepoint is open. Committing a lease
+//! releases the savepoint and waits until the whole batch is durable, so nothing is
+//! acknowledged before it is on disk. Dropping a lease (an error, a cancelled request) rolls
+//! back its savepoint only; the other requests of the batch are not affected. A batch closes
+//! when nobody else is waiting or when it reaches its size limit, so under light load every
+//! transaction commits alone and under heavy load the sync cost is shared.
+
+use crate::{Result, StoreError};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Executor};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Why a batch failed, shared by all of its transactions.
+type BatchResult = std::result::Result<(), Arc<sqlx::Error>>;
+
+/// A request for the write connection.
+struct Wanted {
+    reply: oneshot::Sender<Lease>,
+}
+
+/// The write connection, lent to one transaction inside the current batch.
+pub(crate) struct Lease {
+    conn: Option<PoolConnection<Any>>,
+    back: Option<oneshot::Sender<Returned>>,
+}
+
+/// A lease coming back to the writer.
+struct Returned {
+    conn: PoolConnection<Any>,
+    /// `Some`: release the savepoint and tell this sender when the batch is durable.
+    commit: Option<oneshot::Sender<BatchResult>>,
+}
+
+impl Lease {
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        self.conn.as_mut().expect("a lease holds its connection until it ends")
+    }
+
+    /// Keeps the changes and waits until the batch holding them is durable.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        let (done, durable) = oneshot::channel();
+        self.give_back(Some(done));
+        match durable.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError::Commit(e.to_string())),
+            Err(_) => Err(StoreError::Commit("the writer stopped before the commit".into())),
+        }
+    }
+
+    fn give_back(&mut self, commit: Option<oneshot::Sender<BatchResult>>) {
+        if let (Some(conn), Some(back)) = (self.conn.take(), self.back.take()) {
+            let _ = back.send(Returned { conn, commit });
+        }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.give_back(None);
+    }
+}
+
+/// The handle requests use to reach the writer task.
+#[derive(Clone, Debug)]
+pub(crate) struct Writer {
+    queue: mpsc::UnboundedSender<Wanted>,
+    wait: Duration,
+}
+
+impl Writer {
+    /// Starts the writer task over a one-connection pool.
+    pub(crate) fn start(pool: AnyPool, max_batch: usize, wait: Duration) -> Writer {
+        let (queue, wanted) = mpsc::unbounded_channel();
+        tokio::spawn(run(pool, wanted, max_batch.max(1)));
+        Writer { queue, wait }
+    }
+
+    /// Waits for the write connection (at most the acquire timeout).
+    pub(crate) async fn lease(&self) -> Result<Lease> {
+        let (reply, lease) = oneshot::channel();
+        self.queue.send(Wanted { reply }).map_err(|_| StoreError::Commit("the database writer has stopped".into()))?;
+        match tokio::time::timeout(self.wait, lease).await {
+            Ok(Ok(lease)) => Ok(lease),
+            Ok(Err(_)) => Err(StoreError::Sqlx(sqlx::Error::PoolClosed)),
+            Err(_) => Err(StoreError::Sqlx(sqlx::Error::PoolTimedOut)),
+        }
+    }
+}
+
+async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_batch: usize) {
+    while let Some(first) = wanted.recv().await {
+        if first.reply.is_closed() {
+            continue;
+        }
+        let mut conn = match pool.acquire().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "the writer cannot reach the database");
+                continue; // dropping `first` tells its requester
+            }
+        };
+        if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+            tracing::error!(error = %e, "cannot begin a write batch");
+            continue;
+        }
+        let mut durable_waiters = Vec::new();
+        let mut failed: Option<sqlx::Error> = None;
+        let mut next = Some(first);
+        while let Some(w) = next.take() {
+            if let Err(e) = conn.execute("SAVEPOINT dd_tx").await {
+                failed = Some(e);
+                break;
+            }
+            let (back, returned) = oneshot::channel();
+            // A requester that gave up drops the lease at once, which hands it back.
+            let _ = w.reply.send(Lease { conn: Some(conn), back: Some(back) });
+            let r = match returned.await {
+                Ok(r) => r,
+                Err(_) => unreachable!("a lease always comes back: its Drop sends it"),
+            };
+            conn = r.conn;
+            let step = match r.commit {
+                Some(done) => {
+                    durable_waiters.push(done);
+                    conn.execute("RELEASE SAVEPOINT dd_tx").await
+                }
+                None => match conn.execute("ROLLBACK TO SAVEPOINT dd_tx").await {
+                    Ok(_) => conn.execute("RELEASE SAVEPOINT dd_tx").await,
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = step {
+                failed = Some(e);
+                break;
+            }
+            if durable_waiters.len() < max_batch {
+                next = take_live(&mut wanted);
+            }
+        }
+        let outcome: BatchResult = match failed {
+            None => conn.execute("COMMIT").await.map(|_| ()).map_err(Arc::new),
+            Some(e) => {
+                tracing::error!(error = %e, "a write batch failed; rolling it back");
+                let _ = conn.execute("ROLLBACK").await;
+                Err(Arc::new(e))
+            }
+        };
+        if outcome.is_err() {
+            // The connection's state is unknown: do not hand it to the next batch.
+            conn.close_on_drop();
+        }
+        drop(conn);
+        for w in durable_waiters {
+            let _ = w.send(outcome.clone());
+        }
+    }
+}
+
+/// The next waiting request whose requester is still there, without waiting.
+fn take_live(wanted: &mut mpsc::UnboundedReceiver<Wanted>) -> Option<Wanted> {
+    while let Ok(w) = wanted.try_recv() {
+        if !w.reply.is_closed() {
+            return Some(w);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Db, DbOptions};
+    use std::sync::Arc;
+
+    /// Concurrent transactions share batches; one that rolls back takes nothing else with it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rollback_in_a_batch_spares_the_others() {
+        let dir = std::env::temp_dir().join(format!("dingdan-gc-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.display()), &DbOptions::default()).await.unwrap();
+        sqlx::query("CREATE TABLE t (n BIGINT NOT NULL)").execute(db.writer()).await.unwrap();
+        let db = Arc::new(db);
+        let mut tasks = Vec::new();
+        for n in 0..200i64 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tx = db.begin().await.unwrap();
+                sqlx::query("INSERT INTO t (n) VALUES ($1)").bind(n).execute(tx.conn()).await.unwrap();
+                tokio::task::yield_now().await;
+                sqlx::query("INSERT INTO t (n) VALUES ($1)").bind(n).execute(tx.conn()).await.unwrap();
+                if n % 5 == 0 {
+                    return false; // dropped: rolled back
+                }
+                tx.commit().await.unwrap();
+                true
+            }));
+        }
+        let mut committed = 0;
+        for t in tasks {
+            committed += t.await.unwrap() as i64;
+        }
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(db.reader()).await.unwrap();
+        let odd: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM t WHERE n % 5 = 0").fetch_one(db.reader()).await.unwrap();
+        assert_eq!(committed, 160);
+        assert_eq!(rows, 2 * committed, "each committed transaction wrote both rows");
+        assert_eq!(odd, 0, "rolled-back transactions left nothing");
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn rand_suffix() -> u128 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    }
+}
