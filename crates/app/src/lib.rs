@@ -111,6 +111,8 @@ pub struct App {
     pub wechat: Arc<dyn members::providers::WechatAuth>,
     /// Tenants' time zones, read once per process: a tenant's zone is fixed at its creation.
     zones: Arc<std::sync::RwLock<std::collections::HashMap<i64, dingdan_core::time::Tz>>>,
+    /// Stores' names, read once per process: nothing renames a store.
+    store_names: Arc<std::sync::RwLock<std::collections::HashMap<i64, String>>>,
 }
 
 impl App {
@@ -122,6 +124,7 @@ impl App {
             sms: Arc::new(members::providers::LogSms),
             wechat: Arc::new(members::providers::SandboxWechat),
             zones: Arc::default(),
+            store_names: Arc::default(),
         }
     }
 
@@ -141,4 +144,16 @@ pub async fn tenant_tz(app: &App, tenant_id: i64) -> Result<dingdan_core::time::
     let tz = dingdan_core::time::parse_tz(&tenant.timezone).unwrap_or(dingdan_core::time::DEFAULT_TZ);
     app.zones.write().unwrap_or_else(|e| e.into_inner()).insert(tenant_id, tz);
     Ok(tz)
+}
+
+/// A store's name ("" for an unknown store).
+pub async fn store_name(app: &App, store_id: i64) -> Result<String> {
+    if let Some(name) = app.store_names.read().unwrap_or_else(|e| e.into_inner()).get(&store_id) {
+        return Ok(name.clone());
+    }
+    let Some(store) = dingdan_store::stores::get(app.db.reader(), store_id).await? else {
+        return Ok(String::new());
+    };
+    app.store_names.write().unwrap_or_else(|e| e.into_inner()).insert(store_id, store.name.clone());
+    Ok(store.name)
 }

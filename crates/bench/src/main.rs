@@ -143,5 +143,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     report.write(&args.out)?;
     eprintln!("report written to {}", args.out.display());
     server.stop().await;
+    let errors: u64 = report.scenarios.iter().map(|r| r.errors).sum();
+    anyhow::ensure!(errors == 0, "{errors} operations failed (see first_error in the report)");
     Ok(())
 }

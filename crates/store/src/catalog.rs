@@ -197,6 +197,62 @@ pub async fn sku_for_order<'c, E: Executor<'c, Database = Any>>(
     .transpose()
 }
 
+/// A SKU as an order line would copy it, with what placing an order checks about it.
+#[derive(Debug, Clone)]
+pub struct OrderableSku {
+    pub sku: SkuForOrder,
+    /// On one of the customer's price lists.
+    pub listed: bool,
+    /// Its price list's receive-time slots (JSON array of "HH:MM").
+    pub receive_times: String,
+}
+
+/// The SKUs of `sku_ids` that exist in the tenant (any order), each with whether it is on one of
+/// the customer's price lists and its list's receive times: one query for what placing an order
+/// needs to know about its lines.
+pub async fn orderable_skus<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    tenant_id: i64,
+    customer_id: i64,
+    sku_ids: &[i64],
+) -> Result<Vec<OrderableSku>> {
+    if sku_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (0..sku_ids.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT k.id, k.tenant_id, k.spu_id, k.price_list_id, k.name, p.name AS spu_name, k.sale_unit_name,
+                k.std_unit_name, k.sale_ratio_milli, k.sale_price, k.is_weigh, k.state, k.deleted_at,
+                k.supplier_name, m.name AS salemenu_name, c1.name AS category1_name, c2.name AS category2_name,
+                m.receive_times,
+                (SELECT COUNT(*) FROM customer_price_lists cp
+                 WHERE cp.customer_id = $2 AND cp.price_list_id = k.price_list_id) AS listed
+         FROM skus k
+         JOIN spus p ON p.id = k.spu_id
+         JOIN price_lists m ON m.id = k.price_list_id
+         JOIN categories pl ON pl.id = p.pinlei_id
+         JOIN categories c2 ON c2.id = pl.parent_id
+         JOIN categories c1 ON c1.id = c2.parent_id
+         WHERE k.tenant_id = $1 AND k.id IN ({})",
+        list.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(tenant_id).bind(customer_id);
+    for id in sku_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(e)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(OrderableSku {
+                sku: sku_from_row(r)?,
+                listed: r.try_get::<i64, _>("listed")? > 0,
+                receive_times: r.try_get("receive_times")?,
+            })
+        })
+        .collect()
+}
+
 /// The SKUs on any of a customer's price lists, by id.
 pub async fn skus_of_customer<'c, E: Executor<'c, Database = Any>>(
     e: E,

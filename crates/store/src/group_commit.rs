@@ -105,46 +105,45 @@ async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_bat
                 continue; // dropping `first` tells its requester
             }
         };
-        if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+        // Statements are paired so that each step costs one round trip to the connection.
+        if let Err(e) = conn.execute("BEGIN IMMEDIATE; SAVEPOINT dd_tx").await {
             tracing::error!(error = %e, "cannot begin a write batch");
+            let _ = conn.execute("ROLLBACK").await;
             continue;
         }
         let mut durable_waiters = Vec::new();
         let mut failed: Option<sqlx::Error> = None;
-        let mut next = Some(first);
-        while let Some(w) = next.take() {
-            if let Err(e) = conn.execute("SAVEPOINT dd_tx").await {
-                failed = Some(e);
-                break;
-            }
+        let mut current = first;
+        loop {
             let (back, returned) = oneshot::channel();
             // A requester that gave up drops the lease at once, which hands it back.
-            let _ = w.reply.send(Lease { conn: Some(conn), back: Some(back) });
+            let _ = current.reply.send(Lease { conn: Some(conn), back: Some(back) });
             let r = match returned.await {
                 Ok(r) => r,
                 Err(_) => unreachable!("a lease always comes back: its Drop sends it"),
             };
             conn = r.conn;
-            let step = match r.commit {
-                Some(done) => {
-                    durable_waiters.push(done);
-                    conn.execute("RELEASE SAVEPOINT dd_tx").await
-                }
-                None => match conn.execute("ROLLBACK TO SAVEPOINT dd_tx").await {
-                    Ok(_) => conn.execute("RELEASE SAVEPOINT dd_tx").await,
-                    Err(e) => Err(e),
-                },
+            let kept = r.commit.is_some();
+            durable_waiters.extend(r.commit);
+            let next = if durable_waiters.len() < max_batch { take_live(&mut wanted) } else { None };
+            let step = match (kept, next.is_some()) {
+                (true, true) => "RELEASE SAVEPOINT dd_tx; SAVEPOINT dd_tx",
+                (true, false) => "RELEASE SAVEPOINT dd_tx; COMMIT",
+                // ROLLBACK TO keeps the savepoint open for the next transaction.
+                (false, true) => "ROLLBACK TO SAVEPOINT dd_tx",
+                (false, false) => "ROLLBACK TO SAVEPOINT dd_tx; RELEASE SAVEPOINT dd_tx; COMMIT",
             };
-            if let Err(e) = step {
+            if let Err(e) = conn.execute(step).await {
                 failed = Some(e);
                 break;
             }
-            if durable_waiters.len() < max_batch {
-                next = take_live(&mut wanted);
+            match next {
+                Some(w) => current = w,
+                None => break,
             }
         }
         let outcome: BatchResult = match failed {
-            None => conn.execute("COMMIT").await.map(|_| ()).map_err(Arc::new),
+            None => Ok(()),
             Some(e) => {
                 tracing::error!(error = %e, "a write batch failed; rolling it back");
                 let _ = conn.execute("ROLLBACK").await;

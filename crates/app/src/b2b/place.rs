@@ -55,22 +55,21 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
     // a READ COMMITTED transaction would give no stronger guarantee.)
     let db = app.db.reader();
     let customer = customers::get(db, cmd.tenant_id, cmd.customer_id).await?.ok_or(AppError::not_found("customer"))?;
-    let allowed: HashSet<i64> = catalog::skus_of_customer(db, cmd.tenant_id, customer.id).await?.into_iter().collect();
+    let wanted: Vec<i64> = cmd.lines.iter().map(|l| l.sku_id).collect();
+    let mut found = catalog::orderable_skus(db, cmd.tenant_id, customer.id, &wanted).await?;
     let mut lines = Vec::with_capacity(cmd.lines.len());
     let mut slots = Vec::new();
     for l in &cmd.lines {
-        let sku = catalog::sku_for_order(db, cmd.tenant_id, l.sku_id)
-            .await?
-            .filter(|s| s.on_sale)
-            .ok_or(AppError::not_found("sku"))?;
-        if !allowed.contains(&sku.id) {
+        let at = found.iter().position(|f| f.sku.id == l.sku_id && f.sku.on_sale).ok_or(AppError::not_found("sku"))?;
+        let f = found.swap_remove(at);
+        if !f.listed {
             return Err(AppError::invalid(
                 "products",
-                format!("{} is not on the customer's price lists", ids::SKU.format(sku.id)),
+                format!("{} is not on the customer's price lists", ids::SKU.format(f.sku.id)),
             ));
         }
-        slots.push(sku.price_list_id);
-        lines.push(line_from_sku(sku, l.quantity, l.unit_price, l.remark.clone(), placed_at));
+        slots.push(f.receive_times);
+        lines.push(line_from_sku(f.sku, l.quantity, l.unit_price, l.remark.clone(), placed_at));
     }
     check_receive_window(app, cmd, &slots).await?;
     let mut order = Order {
@@ -170,18 +169,16 @@ pub(crate) fn line_from_sku(
 }
 
 /// The receive window must lie inside the receive-time slots of every price list the order's
-/// SKUs come from: from the earliest slot to the latest, on the local clock.
-async fn check_receive_window(app: &App, cmd: &PlaceOrder, price_lists: &[i64]) -> Result<()> {
+/// SKUs come from (`slots`: each line's list's slots): from the earliest slot to the latest, on the
+/// local clock.
+async fn check_receive_window(app: &App, cmd: &PlaceOrder, slots: &[String]) -> Result<()> {
     let tz = crate::tenant_tz(app, cmd.tenant_id).await?;
     let (mut first, mut last) = (String::from("00:00"), String::from("23:59"));
-    let mut seen = HashSet::new();
-    for id in price_lists.iter().filter(|id| seen.insert(**id)) {
-        if let Some(m) = catalog::price_list(app.db.reader(), cmd.tenant_id, *id).await? {
-            let times: Vec<String> = serde_json::from_str(&m.receive_times).unwrap_or_default();
-            if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
-                first = first.max(lo.clone());
-                last = last.min(hi.clone());
-            }
+    for receive_times in slots {
+        let times: Vec<String> = serde_json::from_str(receive_times).unwrap_or_default();
+        if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
+            first = first.max(lo.clone());
+            last = last.min(hi.clone());
         }
     }
     let clock = |ms: i64| dingdan_core::time::format_local(ms, tz, "%H:%M");

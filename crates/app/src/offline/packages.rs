@@ -38,7 +38,7 @@ fn effective(p: &Package, now: i64) -> String {
 }
 
 async fn view(app: &App, p: Package) -> Result<PackageView> {
-    let store_name = stores::get(app.db.reader(), p.store_id).await?.map(|s| s.name).unwrap_or_default();
+    let store_name = crate::store_name(app, p.store_id).await?;
     Ok(PackageView { key_status: effective(&p, app.now()), package: p, store_name })
 }
 

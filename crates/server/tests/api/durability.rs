@@ -47,11 +47,12 @@ async fn acknowledged_orders_survive_a_kill() {
         .await
         .unwrap();
     let token = token["data"]["access_token"].as_str().unwrap().to_string();
-    // Eight clients create orders until the server is killed under them.
+    // Thirty-two clients create orders until the server is killed under them, so that on SQLite
+    // many transactions share each group commit when the kill lands.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let deadline = Instant::now() + Duration::from_millis(1500);
     let mut tasks = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..32 {
         let (client, url, acked) =
             (client.clone(), format!("{base}/api/order/create?access_token={token}"), acknowledged.clone());
         tasks.push(tokio::spawn(async move {
