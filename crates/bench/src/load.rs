@@ -113,6 +113,22 @@ pub struct Outcome {
     pub seconds: f64,
     /// Server CPU seconds and memory over the measured window (`None`: external server).
     pub server: Option<ProcStats>,
+    /// SQLite group commits and the transactions they held over the window (`None`: PostgreSQL).
+    pub commits: Option<(u64, u64)>,
+}
+
+/// The server's SQLite group-commit counters from `/metrics`: (commits, transactions).
+async fn commit_counters(base: &str) -> Option<(u64, u64)> {
+    let mut conn = Conn::new(base);
+    let (status, body) = conn.call(Method::GET, "/metrics", None, None).await.ok()?;
+    if status != 200 {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&body);
+    let value = |name: &str| {
+        text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok())).map(|v| v as u64)
+    };
+    Some((value("dingdan_sqlite_commits_total ")?, value("dingdan_sqlite_committed_transactions_total ")?))
 }
 
 struct ClientResult {
@@ -168,11 +184,13 @@ pub async fn drive(server: &Server, plan: &Plan, op: Arc<dyn Op>) -> anyhow::Res
     tokio::time::sleep_until(measure_from.into()).await;
     server.reset_peak();
     let before = server.stats();
+    let commits_before = commit_counters(&server.base).await;
     let mut results = Vec::with_capacity(tasks.len());
     for t in tasks {
         results.push(t.await?);
     }
     let after = server.stats();
+    let commits_after = commit_counters(&server.base).await;
     let last = results.iter().map(|r| r.last_done).max().unwrap_or(measure_from).min(end);
     let seconds = (last.max(measure_from) - measure_from).as_secs_f64().max(1e-6);
     let mut latencies: Vec<u32> = results.iter().flat_map(|r| r.latencies.iter().copied()).collect();
@@ -187,6 +205,10 @@ pub async fn drive(server: &Server, plan: &Plan, op: Arc<dyn Op>) -> anyhow::Res
             (Some(b), Some(a)) => {
                 Some(ProcStats { cpu_s: a.cpu_s - b.cpu_s, peak_rss_mb: a.peak_rss_mb, rss_mb: a.rss_mb })
             }
+            _ => None,
+        },
+        commits: match (commits_before, commits_after) {
+            (Some(b), Some(a)) if a.0 > b.0 => Some((a.0 - b.0, a.1 - b.1)),
             _ => None,
         },
     })

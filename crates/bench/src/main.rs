@@ -55,6 +55,9 @@ pub struct Args {
     /// Where to write the JSON report
     #[arg(long, default_value = "target/bench/report.json")]
     out: PathBuf,
+    /// Configuration file for the server under test (`dingdan.toml` format), e.g. to size its pools
+    #[arg(long)]
+    server_config: Option<PathBuf>,
     /// Benchmark a server that is already running at this URL instead of starting one (it must
     /// hold the demo data; no preload, no CPU or memory figures)
     #[arg(long)]
@@ -121,7 +124,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         None => {
             let db = server::prepare_database(&args).await?;
             let (fixture, preload) = generate::preload(&args, &db).await?;
-            (server::Server::start(&db).await?, fixture, Some(preload))
+            (server::Server::start(&db, args.server_config.as_deref()).await?, fixture, Some(preload))
         }
     };
     let clients = scenarios::Clients::sign_in(&server.base, &fixture).await?;

@@ -50,6 +50,9 @@ pub struct Row {
     /// Server CPU microseconds per operation.
     pub server_cpu_us_per_op: Option<f64>,
     pub server_peak_rss_mb: Option<f64>,
+    /// SQLite: durable COMMITs in the window and write transactions per COMMIT (group commit).
+    pub sqlite_commits: Option<u64>,
+    pub transactions_per_commit: Option<f64>,
 }
 
 impl Row {
@@ -72,6 +75,8 @@ impl Row {
             server_cpu_s: o.server.map(|s| round(s.cpu_s, 2)),
             server_cpu_us_per_op: o.server.filter(|_| o.ops > 0).map(|s| round(s.cpu_s * 1e6 / o.ops as f64, 1)),
             server_peak_rss_mb: o.server.map(|s| round(s.peak_rss_mb, 1)),
+            sqlite_commits: o.commits.map(|c| c.0),
+            transactions_per_commit: o.commits.map(|(c, t)| round(t as f64 / c as f64, 2)),
         }
     }
 }
@@ -128,13 +133,23 @@ impl Report {
             self.machine.cpu_model
         );
         println!(
-            "{:<16} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>10} {:>9}",
-            "scenario", "ops/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "cpu s", "cpu µs/op", "peak MB"
+            "{:<16} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>10} {:>9} {:>9}",
+            "scenario",
+            "ops/s",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms",
+            "errors",
+            "cpu s",
+            "cpu µs/op",
+            "peak MB",
+            "tx/commit"
         );
         let opt = |v: Option<f64>, places: usize| v.map_or("-".to_string(), |v| format!("{v:.places$}"));
         for r in &self.scenarios {
             println!(
-                "{:<16} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8} {:>7} {:>10} {:>9}",
+                "{:<16} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8} {:>7} {:>10} {:>9} {:>9}",
                 r.scenario,
                 r.ops_per_s,
                 r.p50_ms,
@@ -144,7 +159,8 @@ impl Report {
                 r.errors,
                 opt(r.server_cpu_s, 1),
                 opt(r.server_cpu_us_per_op, 0),
-                opt(r.server_peak_rss_mb, 0)
+                opt(r.server_peak_rss_mb, 0),
+                opt(r.transactions_per_commit, 1)
             );
         }
     }

@@ -72,11 +72,14 @@ impl Server {
     }
 
     /// Starts `dingdan-bench serve` on a free loopback port and waits until it listens.
-    pub async fn start(db: &BenchDb) -> anyhow::Result<Server> {
+    pub async fn start(db: &BenchDb, config: Option<&std::path::Path>) -> anyhow::Result<Server> {
         let exe = std::env::current_exe()?;
+        let config: Vec<std::ffi::OsString> =
+            config.map(|c| vec!["--config".into(), c.as_os_str().to_owned()]).unwrap_or_default();
         let mut child = Command::new(exe)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(&db.server_args)
+            .args(config)
             .env("DINGDAN_LOG", "warn,dingdan=info")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -31,6 +31,11 @@ pub struct Metrics {
     registry: Arc<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    /// SQLite group commit: durable COMMITs and the write transactions they made durable.
+    commits: Counter,
+    committed: Counter,
+    /// Serialises catching the SQLite counters up, so concurrent scrapes do not add twice.
+    catching_up: Arc<std::sync::Mutex<()>>,
 }
 
 impl Metrics {
@@ -42,14 +47,27 @@ impl Metrics {
         });
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "HTTP request latency", latency.clone());
-        Metrics { registry: Arc::new(registry), requests, latency }
+        let (commits, committed) = (Counter::default(), Counter::default());
+        registry.register("sqlite_commits", "SQLite group commits (one WAL sync each)", commits.clone());
+        registry.register(
+            "sqlite_committed_transactions",
+            "write transactions made durable by them",
+            committed.clone(),
+        );
+        Metrics { registry: Arc::new(registry), requests, latency, commits, committed, catching_up: Arc::default() }
     }
 
     pub fn router(&self) -> Router<App> {
-        let registry = self.registry.clone();
+        let m = self.clone();
         Router::new().route(
             "/metrics",
-            get(move || async move {
+            get(move |State(app): State<App>| async move {
+                if let Some((commits, transactions)) = app.db.writer_stats() {
+                    let _one_at_a_time = m.catching_up.lock().unwrap_or_else(|e| e.into_inner());
+                    catch_up(&m.commits, commits);
+                    catch_up(&m.committed, transactions);
+                }
+                let registry = &m.registry;
                 let mut body = String::new();
                 match encode(&mut body, &registry) {
                     Ok(()) => {
@@ -59,6 +77,14 @@ impl Metrics {
                 }
             }),
         )
+    }
+}
+
+/// Brings a counter up to a total kept elsewhere (it only ever grows).
+fn catch_up(counter: &Counter, total: u64) {
+    let seen = counter.get();
+    if total > seen {
+        counter.inc_by(total - seen);
     }
 }
 

@@ -180,6 +180,11 @@ impl Db {
         Ok(Tx { inner, backend: self.backend })
     }
 
+    /// SQLite's group-commit figures so far (`None` on PostgreSQL).
+    pub fn writer_stats(&self) -> Option<(u64, u64)> {
+        self.writer.as_ref().map(|w| w.stats.read())
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.read).await?;

@@ -12,6 +12,7 @@
 use crate::{Result, StoreError};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -66,19 +67,35 @@ impl Drop for Lease {
     }
 }
 
+/// How the writer has batched so far: durable COMMITs, and the transactions they held.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    commits: AtomicU64,
+    transactions: AtomicU64,
+}
+
+impl WriterStats {
+    /// (COMMITs that succeeded, transactions committed by them).
+    pub fn read(&self) -> (u64, u64) {
+        (self.commits.load(Ordering::Relaxed), self.transactions.load(Ordering::Relaxed))
+    }
+}
+
 /// The handle requests use to reach the writer task.
 #[derive(Clone, Debug)]
 pub(crate) struct Writer {
     queue: mpsc::UnboundedSender<Wanted>,
     wait: Duration,
+    pub(crate) stats: Arc<WriterStats>,
 }
 
 impl Writer {
     /// Starts the writer task over a one-connection pool.
     pub(crate) fn start(pool: AnyPool, max_batch: usize, wait: Duration) -> Writer {
         let (queue, wanted) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, wanted, max_batch.max(1)));
-        Writer { queue, wait }
+        let stats = Arc::new(WriterStats::default());
+        tokio::spawn(run(pool, wanted, max_batch.max(1), stats.clone()));
+        Writer { queue, wait, stats }
     }
 
     /// Waits for the write connection (at most the acquire timeout).
@@ -93,7 +110,7 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_batch: usize) {
+async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_batch: usize, stats: Arc<WriterStats>) {
     while let Some(first) = wanted.recv().await {
         if first.reply.is_closed() {
             continue;
@@ -143,7 +160,11 @@ async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_bat
             }
         }
         let outcome: BatchResult = match failed {
-            None => Ok(()),
+            None => {
+                stats.commits.fetch_add(1, Ordering::Relaxed);
+                stats.transactions.fetch_add(durable_waiters.len() as u64, Ordering::Relaxed);
+                Ok(())
+            }
             Some(e) => {
                 tracing::error!(error = %e, "a write batch failed; rolling it back");
                 let _ = conn.execute("ROLLBACK").await;

@@ -329,6 +329,8 @@ pub struct ListFilter {
     pub paid: Option<bool>,
     pub payment: Option<Payment>,
     pub sort: Sort,
+    /// Keyset position: only rows after this (sort key, id) in `sort`'s order.
+    pub after: Option<(i64, i64)>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -376,6 +378,17 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &ListFilter) -> 
     if f.payment.is_some() {
         sql += &format!(" AND o.payment = ${}", next());
     }
+    if f.after.is_some() {
+        let (key, cmp) = match f.sort {
+            Sort::DateDesc => (time_col, "<"),
+            Sort::DateAsc => (time_col, ">"),
+            Sort::PriceDesc => ("o.ordered_total", "<"),
+            Sort::PriceAsc => ("o.ordered_total", ">"),
+        };
+        // The first bound alone lets the index range start at the cursor.
+        let (k, id) = (next(), next());
+        sql += &format!(" AND {key} {cmp}= ${k} AND ({key} {cmp} ${k} OR o.id {cmp} ${id})");
+    }
     sql += &format!(" ORDER BY {order_by} LIMIT ${} OFFSET ${}", next(), next());
     let mut q = sqlx::query(&sql).bind(f.tenant_id).bind(channel_str(f.channel)).bind(f.from_ms).bind(f.to_ms);
     if let Some(s) = f.fulfillment {
@@ -386,6 +399,9 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &ListFilter) -> 
     }
     if let Some(p) = f.payment {
         q = q.bind(p.as_str());
+    }
+    if let Some((key, id)) = f.after {
+        q = q.bind(key).bind(id);
     }
     let rows = q.bind(f.limit).bind(f.offset).fetch_all(e).await?;
     rows.iter()

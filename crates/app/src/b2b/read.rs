@@ -35,6 +35,8 @@ pub async fn get_order(app: &App, actor: &Actor, tenant_id: i64, order_id: i64) 
 /// A list request in business terms; the dialect has already parsed its wire format.
 #[derive(Debug, Clone)]
 pub struct ListQuery {
+    /// Keyset position: only rows after this (sort key, id) in the list's order.
+    pub after: Option<(i64, i64)>,
     pub time_field: TimeField,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
@@ -82,6 +84,7 @@ pub async fn list_orders(
         paid: q.paid,
         payment: q.payment,
         sort: q.sort,
+        after: q.after,
         offset: q.offset,
         limit: q.limit,
     };

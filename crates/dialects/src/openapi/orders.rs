@@ -139,6 +139,7 @@ pub async fn list_orders(State(app): State<App>, api: ApiApp, p: Query<OrderList
         return Err(ApiError::invalid(format!("limit must be between 1 and 100, got {limit}")));
     }
     let q = ListQuery {
+        after: None,
         time_field,
         first_day,
         last_day,

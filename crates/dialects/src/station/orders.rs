@@ -1,4 +1,4 @@
-use super::paging::{page, PageParams, Paging};
+use super::paging::{page, KeyedPaging, PageParams};
 use super::{key, ApiApp, Body, Query};
 use crate::extract::lenient;
 use crate::guanmai::{fmt, ok, status, ApiError};
@@ -267,7 +267,7 @@ fn list_item(l: &ListedOrder, tz: Tz) -> Value {
 pub async fn list(
     State(app): State<App>,
     api: ApiApp,
-    paging: Paging,
+    paging: KeyedPaging,
     q: Query<OrderListParams>,
 ) -> Result<Response, ApiError> {
     let p = q.0;
@@ -297,8 +297,9 @@ pub async fn list(
         Some(10) => Some(Payment::Paid),
         Some(other) => return Err(ApiError::invalid(format!("pay_status must be 1, 5 or 10; got {other}"))),
     };
-    let w = paging.window();
+    let w = paging.window;
     let query = ListQuery {
+        after: paging.after,
         time_field,
         first_day: date("start_date", &p.start_date)?,
         last_day: date("end_date", &p.end_date)?,
@@ -311,7 +312,15 @@ pub async fn list(
         limit: w.take,
     };
     let (rows, tz) = b2b::list_orders(&app, &api.actor, api.tenant_id, &query).await?;
-    let (rows, pg) = paging.finish(rows);
+    let key_of = |l: &ListedOrder| {
+        let o = &l.order;
+        let key = match time_field {
+            TimeField::Created => o.created_at,
+            TimeField::ReceiveBegin => o.receive_begin_at.unwrap_or(o.created_at),
+        };
+        (key, o.id)
+    };
+    let (rows, pg) = paging.finish(rows, key_of);
     Ok(page(rows.iter().map(|l| list_item(l, tz)).collect(), pg))
 }
 

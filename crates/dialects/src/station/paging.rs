@@ -36,6 +36,8 @@ pub struct Paging {
 }
 
 const CURSOR_PREFIX: &str = "pg";
+/// Keyset cursors (`ko<key>.<id>`, hex) of lists that page by a sort key and id.
+const KEYSET_PREFIX: &str = "ko";
 
 impl Paging {
     pub fn parse(p: &PageParams) -> Result<Paging, ApiError> {
@@ -53,6 +55,9 @@ impl Paging {
         }
         let cursor = match p.page.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => 0,
+            Some(t) if t.starts_with(KEYSET_PREFIX) => {
+                return Err(ApiError::invalid("page is a cursor of another list"));
+            }
             Some(t) => t
                 .strip_prefix(CURSOR_PREFIX)
                 .and_then(|hex| i64::from_str_radix(hex, 16).ok())
@@ -73,6 +78,54 @@ impl Paging {
         rows.truncate(self.limit as usize);
         let next = self.start + rows.len() as i64;
         (rows, Pagenation { page: more.then(|| format!("{CURSOR_PREFIX}{next:x}")), more })
+    }
+}
+
+/// Pagination by keyset: the cursor names the last row's sort key and id, and the next page starts
+/// right after it, so page N costs what page 1 costs and rows added meanwhile shift nothing.
+/// `offset` still skips rows after the cursor.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyedPaging {
+    /// The last row of the previous page, or an offset cursor of an older answer.
+    pub after: Option<(i64, i64)>,
+    pub window: ListWindow,
+    limit: i64,
+}
+
+impl KeyedPaging {
+    pub fn parse(p: &PageParams) -> Result<KeyedPaging, ApiError> {
+        let keyset = p.page.as_deref().map(str::trim).and_then(|t| t.strip_prefix(KEYSET_PREFIX));
+        let Some(keys) = keyset else {
+            let plain = Paging::parse(p)?;
+            return Ok(KeyedPaging { after: None, window: plain.window(), limit: plain.limit });
+        };
+        let bad = || ApiError::invalid("page is not a cursor from a previous answer");
+        let (key, id) = keys.split_once('.').ok_or_else(bad)?;
+        let hex = |t: &str| u64::from_str_radix(t, 16).map(|v| v as i64).map_err(|_| bad());
+        let after = Some((hex(key)?, hex(id)?));
+        let plain = Paging::parse(&PageParams { page: None, offset: p.offset.clone(), limit: p.limit.clone() })?;
+        Ok(KeyedPaging { after, window: plain.window(), limit: plain.limit })
+    }
+
+    /// Cuts the extra row; the next page's cursor is the last row's (key, id).
+    pub fn finish<T>(&self, mut rows: Vec<T>, key_of: impl Fn(&T) -> (i64, i64)) -> (Vec<T>, Pagenation) {
+        let more = rows.len() as i64 > self.limit;
+        rows.truncate(self.limit as usize);
+        let page = more
+            .then(|| rows.last().map(&key_of))
+            .flatten()
+            .map(|(k, id)| format!("{KEYSET_PREFIX}{:x}.{:x}", k as u64, id as u64));
+        (rows, Pagenation { page, more })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for KeyedPaging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let p: PageParams = serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map_err(|e| ApiError::invalid(format!("query string: {e}")))?;
+        KeyedPaging::parse(&p)
     }
 }
 
@@ -109,6 +162,20 @@ mod tests {
         assert_eq!(next.window().skip, 2);
         let (_, last) = next.finish(vec![3]);
         assert_eq!((last.more, last.page), (false, None));
+    }
+
+    #[test]
+    fn keyset_cursors_name_the_last_row() {
+        let p = KeyedPaging::parse(&params(None, None, Some("2"))).unwrap();
+        let (rows, pg) = p.finish(vec![(9, 3), (9, 2), (7, 5)], |r| *r);
+        assert_eq!((rows.len(), pg.page.as_deref()), (2, Some("ko9.2")));
+        let next = KeyedPaging::parse(&params(pg.page.as_deref(), Some("1"), Some("2"))).unwrap();
+        assert_eq!((next.after, next.window.skip, next.window.take), (Some((9, 2)), 1, 3));
+        // An offset cursor of an older answer still works; a keyset cursor elsewhere does not.
+        assert_eq!(KeyedPaging::parse(&params(Some("pg4"), None, None)).unwrap().window.skip, 4);
+        assert!(Paging::parse(&params(Some("ko9.2"), None, None)).is_err());
+        assert!(KeyedPaging::parse(&params(Some("ko9"), None, None)).is_err());
+        assert!(KeyedPaging::parse(&params(Some("kozz.1"), None, None)).is_err());
     }
 
     #[test]

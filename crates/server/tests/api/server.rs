@@ -18,6 +18,15 @@ async fn health_readiness_and_metrics() {
         "{text}"
     );
     assert!(text.contains("dingdan_http_request_duration_seconds_bucket"));
+    // On SQLite the group-commit writer reports its batches (the demo data was written by some).
+    if app.config.database.url.is_empty() {
+        let value = |name: &str| {
+            text.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().parse::<u64>().unwrap()).unwrap_or(0)
+        };
+        let (commits, transactions) =
+            (value("dingdan_sqlite_commits_total "), value("dingdan_sqlite_committed_transactions_total "));
+        assert!(commits >= 1 && transactions >= commits, "{text}");
+    }
 }
 
 #[tokio::test]

@@ -260,3 +260,47 @@ async fn waiting_unpaid_orders_can_be_deleted() {
     assert_api_error(&post(&app, &other, "/api/order/delete", json!({"order_id": id2})).await, 404, 5, "not found");
     assert_eq!(order(&app, &t, &id2).await["status"], 1);
 }
+
+fn order_ids(page: &Value) -> Vec<String> {
+    page["data"].as_array().unwrap().iter().map(|o| o["order_id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn order_pages_follow_a_keyset_cursor() {
+    let app = spawn_app().await;
+    let t = app.api_token().await;
+    let base = "/api/order/list?query_type=1&start_date=2020-01-01&end_date=2035-12-31";
+    let all = get(&app, &t, &format!("{base}&limit=100")).await;
+    assert_eq!(all.0, 200, "{}", all.1);
+    let all_ids = order_ids(&all.1);
+    assert!(all_ids.len() >= 7, "the demo has orders to page through: {}", all_ids.len());
+
+    let first = get(&app, &t, &format!("{base}&limit=3")).await;
+    let mut walked = order_ids(&first.1);
+    let mut cursor = first.1["pagenation"]["page"].as_str().expect("a next page").to_string();
+    assert!(cursor.starts_with("ko"), "{cursor}");
+    // An order placed meanwhile lands on top and moves nothing below the cursor: no row is seen
+    // twice and none is skipped.
+    let newest = create(&app, &t).await;
+    loop {
+        let p = get(&app, &t, &format!("{base}&limit=3&page={cursor}")).await;
+        assert_eq!(p.0, 200, "{}", p.1);
+        walked.extend(order_ids(&p.1));
+        match p.1["pagenation"]["page"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => {
+                assert_eq!(p.1["pagenation"]["more"], false);
+                break;
+            }
+        }
+    }
+    assert_eq!(walked, all_ids);
+    assert!(!walked.contains(&newest));
+
+    // `offset` skips rows after the cursor; a cursor of another kind or list is refused.
+    let c = first.1["pagenation"]["page"].as_str().unwrap();
+    let skipped = get(&app, &t, &format!("{base}&limit=2&offset=1&page={c}")).await;
+    assert_eq!(order_ids(&skipped.1), all_ids[4..6].to_vec());
+    assert_api_error(&get(&app, &t, &format!("{base}&page=ko12")).await, 400, 1, "cursor");
+    assert_api_error(&get(&app, &t, &format!("/api/customer/list?page={c}")).await, 400, 1, "cursor");
+}
