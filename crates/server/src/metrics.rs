@@ -69,7 +69,7 @@ impl Metrics {
                 }
                 let registry = &m.registry;
                 let mut body = String::new();
-                match encode(&mut body, &registry) {
+                match encode(&mut body, registry) {
                     Ok(()) => {
                         ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
                     }
