@@ -111,6 +111,8 @@ pub struct App {
     pub wechat: Arc<dyn members::providers::WechatAuth>,
     /// Tenants' time zones, read once per process: a tenant's zone is fixed at its creation.
     zones: Arc<std::sync::RwLock<std::collections::HashMap<i64, dingdan_core::time::Tz>>>,
+    /// API access tokens already resolved (see [`auth::ApiTokenCache`]).
+    api_tokens: Arc<auth::ApiTokenCache>,
     /// Stores' names, read once per process: nothing renames a store.
     store_names: Arc<std::sync::RwLock<std::collections::HashMap<i64, String>>>,
 }
@@ -125,6 +127,7 @@ impl App {
             wechat: Arc::new(members::providers::SandboxWechat),
             zones: Arc::default(),
             store_names: Arc::default(),
+            api_tokens: Arc::default(),
         }
     }
 

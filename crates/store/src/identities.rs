@@ -239,12 +239,20 @@ pub async fn token<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str) 
     .transpose()
 }
 
-pub async fn revoke_token<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str, now: i64) -> Result<bool> {
-    let done = sqlx::query("UPDATE tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash)
-        .bind(now)
-        .execute(e)
-        .await?;
+/// Revokes a live token of `kind`; true when there was one.
+pub async fn revoke_token<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    kind: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE tokens SET revoked_at = $2 WHERE token_hash = $1 AND kind = $3 AND revoked_at IS NULL")
+            .bind(token_hash)
+            .bind(now)
+            .bind(kind)
+            .execute(e)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -296,7 +296,7 @@ pub async fn token_expiry(app: &App, token: &str) -> Result<i64> {
 }
 
 pub async fn logout(app: &App, token: &str) -> Result<()> {
-    revoke_token(app, token).await?;
+    revoke_token(app, TokenKind::Member, token).await?;
     Ok(())
 }
 

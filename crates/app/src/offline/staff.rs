@@ -102,7 +102,7 @@ pub async fn authenticate_staff(app: &App, token: Option<&str>) -> Result<(Actor
 
 /// Ends a staff session.
 pub async fn staff_logout(app: &App, token: &str) -> Result<()> {
-    revoke_token(app, token).await?;
+    revoke_token(app, TokenKind::Staff, token).await?;
     Ok(())
 }
 

@@ -84,6 +84,9 @@ async fn tokens_expire_can_be_revoked_and_forgeries_fail() {
     // An openapi token is not a staff token.
     let api = app.api_token().await;
     assert_api_error(&app.staff_get(&api, "/api/orders/pick_up_code/").await, 401, 3, "invalid");
+    // Nor can the staff log-out end it: API tokens only expire.
+    assert_api_error(&app.staff_post(&api, "/api/shops/staff_logout/", &json!({})).await, 401, 3, "invalid");
+    assert_eq!(app.get(&format!("/openapi/order/get?access_token={api}&order_id=PL000001")).await.0, 200);
     let (status, _) = app.staff_post(&token, "/api/shops/staff_logout/", &json!({})).await;
     assert_eq!(status, 200);
     assert_api_error(&app.staff_get(&token, "/api/orders/pick_up_code/").await, 401, 3, "invalid");
