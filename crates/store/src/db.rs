@@ -111,6 +111,9 @@ impl Db {
                     AnyPoolOptions::new()
                         .max_connections(max)
                         .min_connections(1)
+                        // A connection to a local file does not go stale; pinging it before
+                        // every use would double the hand-offs to its worker thread.
+                        .test_before_acquire(false)
                         .acquire_timeout(opts.acquire_timeout)
                         .after_connect(|conn, _| {
                             Box::pin(async move {

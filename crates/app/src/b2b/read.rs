@@ -3,7 +3,7 @@ use crate::{Actor, App, AppError, Result};
 use chrono::NaiveDate;
 use dingdan_core::order::{Channel, Fulfillment, Payment};
 use dingdan_core::time;
-use dingdan_store::customers::Customer;
+use dingdan_store::customers::{self, Customer};
 use dingdan_store::orders::{self, Line, ListFilter, ListedOrder, Order, Sort, TimeField};
 
 /// An order with everything a dialect shows of it.
@@ -19,11 +19,15 @@ pub struct OrderView {
 pub async fn get_order(app: &App, actor: &Actor, tenant_id: i64, order_id: i64) -> Result<OrderView> {
     ensure_tenant(actor, tenant_id)?;
     let db = app.db.reader();
-    let (order, customer) = orders::get_with_customer(db, tenant_id, order_id)
+    let order = orders::get(db, tenant_id, order_id)
         .await?
-        .filter(|(o, _)| o.channel == Channel::B2b)
+        .filter(|o| o.channel == Channel::B2b)
         .ok_or(AppError::not_found("order"))?;
     let lines = orders::lines(db, order.id).await?;
+    let customer = match order.customer_id {
+        Some(id) => customers::get(db, tenant_id, id).await?,
+        None => None,
+    };
     let tz = crate::tenant_tz(app, tenant_id).await?;
     Ok(OrderView { order, lines, customer, tz })
 }
