@@ -32,46 +32,27 @@ const COLUMNS: &str = "id, tenant_id, username, resname, payer_name, payer_phone
     whitelist, check_out, created_at";
 
 fn from_row(r: &AnyRow) -> Result<Customer> {
-    read(r, "")
-}
-
-/// Reads a customer from columns named `prefix` + column.
-fn read(r: &AnyRow, prefix: &str) -> Result<Customer> {
-    let col = |name: &str| format!("{prefix}{name}");
     Ok(Customer {
-        id: r.try_get(col("id").as_str())?,
-        tenant_id: r.try_get(col("tenant_id").as_str())?,
-        username: r.try_get(col("username").as_str())?,
-        resname: r.try_get(col("resname").as_str())?,
-        payer_name: r.try_get(col("payer_name").as_str())?,
-        payer_phone: r.try_get(col("payer_phone").as_str())?,
-        receiver_name: r.try_get(col("receiver_name").as_str())?,
-        receiver_phone: r.try_get(col("receiver_phone").as_str())?,
-        address: r.try_get(col("address").as_str())?,
-        district_code: r.try_get(col("district_code").as_str())?,
-        area_level1: r.try_get(col("area_level1").as_str())?,
-        area_level2: r.try_get(col("area_level2").as_str())?,
-        settle_way: r.try_get(col("settle_way").as_str())?,
-        pay_method: r.try_get(col("pay_method").as_str())?,
-        frozen: flag(r.try_get(col("frozen").as_str())?),
-        balance: r.try_get(col("balance").as_str())?,
-        whitelist: r.try_get(col("whitelist").as_str())?,
-        check_out: r.try_get(col("check_out").as_str())?,
-        created_at: r.try_get(col("created_at").as_str())?,
+        id: r.try_get("id")?,
+        tenant_id: r.try_get("tenant_id")?,
+        username: r.try_get("username")?,
+        resname: r.try_get("resname")?,
+        payer_name: r.try_get("payer_name")?,
+        payer_phone: r.try_get("payer_phone")?,
+        receiver_name: r.try_get("receiver_name")?,
+        receiver_phone: r.try_get("receiver_phone")?,
+        address: r.try_get("address")?,
+        district_code: r.try_get("district_code")?,
+        area_level1: r.try_get("area_level1")?,
+        area_level2: r.try_get("area_level2")?,
+        settle_way: r.try_get("settle_way")?,
+        pay_method: r.try_get("pay_method")?,
+        frozen: flag(r.try_get("frozen")?),
+        balance: r.try_get("balance")?,
+        whitelist: r.try_get("whitelist")?,
+        check_out: r.try_get("check_out")?,
+        created_at: r.try_get("created_at")?,
     })
-}
-
-/// The customer columns as `c.<col> AS c_<col>`, for joins from a table aliased `c`.
-pub(crate) static JOINED_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    COLUMNS.split(',').map(str::trim).map(|c| format!("c.{c} AS c_{c}")).collect::<Vec<_>>().join(", ")
-});
-
-/// The customer of a row joined with [`JOINED_COLUMNS`]; `None` when the join found none.
-pub(crate) fn from_joined_row(r: &AnyRow) -> Result<Option<Customer>> {
-    if r.try_get::<Option<i64>, _>("c_id")?.is_none() {
-        return Ok(None);
-    }
-    read(r, "c_").map(Some)
 }
 
 pub struct NewCustomer<'a> {

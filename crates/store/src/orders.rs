@@ -163,24 +163,6 @@ pub async fn get<'c, E: Executor<'c, Database = Any>>(e: E, tenant_id: i64, id: 
     sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(e).await?.as_ref().map(from_row).transpose()
 }
 
-/// A header with its customer (unless deleted) in one query, for reading an order whole.
-pub async fn get_with_customer<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    tenant_id: i64,
-    id: i64,
-) -> Result<Option<(Order, Option<crate::customers::Customer>)>> {
-    let sql = format!(
-        "SELECT {COLUMNS}, {} FROM orders o
-         LEFT JOIN customers c ON c.id = o.customer_id AND c.tenant_id = o.tenant_id AND c.deleted_at IS NULL
-         WHERE o.tenant_id = $1 AND o.id = $2",
-        *crate::customers::JOINED_COLUMNS
-    );
-    match sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(e).await? {
-        Some(r) => Ok(Some((from_row(&r)?, crate::customers::from_joined_row(&r)?))),
-        None => Ok(None),
-    }
-}
-
 /// Reads an order for change, holding its row lock until the transaction ends (PostgreSQL;
 /// SQLite's single writer already serialises writers).
 pub async fn lock(tx: &mut Tx, tenant_id: i64, id: i64) -> Result<Option<Order>> {
