@@ -111,7 +111,16 @@ impl Writer {
 }
 
 async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_batch: usize, stats: Arc<WriterStats>) {
-    while let Some(first) = wanted.recv().await {
+    // A request taken for a batch that then failed opens the next one.
+    let mut carried: Option<Wanted> = None;
+    loop {
+        let first = match carried.take() {
+            Some(w) => w,
+            None => match wanted.recv().await {
+                Some(w) => w,
+                None => break,
+            },
+        };
         if first.reply.is_closed() {
             continue;
         }
@@ -152,6 +161,7 @@ async fn run(pool: AnyPool, mut wanted: mpsc::UnboundedReceiver<Wanted>, max_bat
             };
             if let Err(e) = conn.execute(step).await {
                 failed = Some(e);
+                carried = next;
                 break;
             }
             match next {
