@@ -7,9 +7,8 @@ use crate::Args;
 use anyhow::Context;
 use chrono::{Duration as Days, NaiveTime};
 use dingdan_core::ids;
-use dingdan_core::order::{AfterSale, Channel, Fulfillment, LineAmounts, OrderTotals, Payment};
+use dingdan_core::order::{Channel, Fulfillment, Payment};
 use dingdan_core::time::{self, DEFAULT_TZ};
-use dingdan_core::{Fen, Quantity};
 use dingdan_store::bulk::{self, ImportOrder};
 use dingdan_store::catalog::{self, SkuForOrder};
 use dingdan_store::orders::{Line, Order};
@@ -269,50 +268,10 @@ fn line(sku: &SkuForOrder, order_id: i64, id: i64, quantity_milli: i64, weighed:
     }
 }
 
-fn header(tenant_id: i64, channel: Channel, created: i64) -> Order {
-    Order {
-        id: 0,
-        tenant_id,
-        channel,
-        customer_id: None,
-        store_id: None,
-        fulfillment: Fulfillment::Pending,
-        payment: Payment::Unpaid,
-        after_sale: AfterSale::None,
-        close_reason: None,
-        freight: 0,
-        origin_total: 0,
-        ordered_total: 0,
-        real_total: 0,
-        total_pay: 0,
-        paid: 0,
-        refunded: 0,
-        abnormal_money: 0,
-        refund_money: 0,
-        remark: None,
-        receive_begin_at: None,
-        receive_end_at: None,
-        sort_id: None,
-        version: 1,
-        created_at: created,
-        updated_at: created,
-    }
-}
-
+/// Totals as the domain computes them; the order as placed keeps them as its origin.
 fn set_totals(o: &mut Order, lines: &[Line]) {
-    let amounts: Vec<LineAmounts> = lines
-        .iter()
-        .map(|l| LineAmounts {
-            sale_price: Fen(l.sale_price),
-            quantity: Quantity(l.quantity_milli),
-            real_quantity: l.real_quantity_milli.map(Quantity),
-        })
-        .collect();
-    let t = OrderTotals::compute(&amounts, Fen(o.freight));
-    o.ordered_total = t.ordered.0;
-    o.origin_total = t.ordered.0;
-    o.real_total = t.real.0;
-    o.total_pay = t.total_pay.0;
+    dingdan_app::b2b::refresh_totals(o, lines);
+    o.origin_total = o.ordered_total;
 }
 
 /// A B2B order of 1–5 lines received the next morning; signed and mostly paid unless recent.
@@ -324,7 +283,7 @@ fn b2b_order(
     created: i64,
     now: i64,
 ) -> ImportOrder {
-    let mut o = header(cat.tenant_id, Channel::B2b, created);
+    let mut o = Order::placed(cat.tenant_id, Channel::B2b, created);
     o.id = next.order;
     next.order += 1;
     o.customer_id = Some(customer);
@@ -374,7 +333,7 @@ fn pickup_order(
     created: i64,
     now: i64,
 ) -> ImportOrder {
-    let mut o = header(cat.tenant_id, Channel::B2c, created);
+    let mut o = Order::placed(cat.tenant_id, Channel::B2c, created);
     o.id = next.order;
     next.order += 1;
     o.store_id = Some(cat.store_id);

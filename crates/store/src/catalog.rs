@@ -150,6 +150,17 @@ pub struct SkuForOrder {
     pub category2_name: String,
 }
 
+/// What an order line copies from a SKU, over [`SKU_FOR_ORDER_JOINS`].
+const SKU_FOR_ORDER: &str = "k.id, k.tenant_id, k.spu_id, k.price_list_id, k.name, p.name AS spu_name,
+    k.sale_unit_name, k.std_unit_name, k.sale_ratio_milli, k.sale_price, k.is_weigh, k.state, k.deleted_at,
+    k.supplier_name, m.name AS salemenu_name, c1.name AS category1_name, c2.name AS category2_name";
+const SKU_FOR_ORDER_JOINS: &str = "skus k
+    JOIN spus p ON p.id = k.spu_id
+    JOIN price_lists m ON m.id = k.price_list_id
+    JOIN categories pl ON pl.id = p.pinlei_id
+    JOIN categories c2 ON c2.id = pl.parent_id
+    JOIN categories c1 ON c1.id = c2.parent_id";
+
 fn sku_from_row(r: &AnyRow) -> Result<SkuForOrder> {
     Ok(SkuForOrder {
         id: r.try_get("id")?,
@@ -176,25 +187,8 @@ pub async fn sku_for_order<'c, E: Executor<'c, Database = Any>>(
     tenant_id: i64,
     sku_id: i64,
 ) -> Result<Option<SkuForOrder>> {
-    sqlx::query(
-        "SELECT k.id, k.tenant_id, k.spu_id, k.price_list_id, k.name, p.name AS spu_name, k.sale_unit_name,
-                k.std_unit_name, k.sale_ratio_milli, k.sale_price, k.is_weigh, k.state, k.deleted_at,
-                k.supplier_name, m.name AS salemenu_name, c1.name AS category1_name, c2.name AS category2_name
-         FROM skus k
-         JOIN spus p ON p.id = k.spu_id
-         JOIN price_lists m ON m.id = k.price_list_id
-         JOIN categories pl ON pl.id = p.pinlei_id
-         JOIN categories c2 ON c2.id = pl.parent_id
-         JOIN categories c1 ON c1.id = c2.parent_id
-         WHERE k.tenant_id = $1 AND k.id = $2",
-    )
-    .bind(tenant_id)
-    .bind(sku_id)
-    .fetch_optional(e)
-    .await?
-    .as_ref()
-    .map(sku_from_row)
-    .transpose()
+    let sql = format!("SELECT {SKU_FOR_ORDER} FROM {SKU_FOR_ORDER_JOINS} WHERE k.tenant_id = $1 AND k.id = $2");
+    sqlx::query(&sql).bind(tenant_id).bind(sku_id).fetch_optional(e).await?.as_ref().map(sku_from_row).transpose()
 }
 
 /// A SKU as an order line would copy it, with what placing an order checks about it.
@@ -221,19 +215,10 @@ pub async fn orderable_skus<'c, E: Executor<'c, Database = Any>>(
     }
     let list: Vec<String> = (0..sku_ids.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
-        "SELECT k.id, k.tenant_id, k.spu_id, k.price_list_id, k.name, p.name AS spu_name, k.sale_unit_name,
-                k.std_unit_name, k.sale_ratio_milli, k.sale_price, k.is_weigh, k.state, k.deleted_at,
-                k.supplier_name, m.name AS salemenu_name, c1.name AS category1_name, c2.name AS category2_name,
-                m.receive_times,
+        "SELECT {SKU_FOR_ORDER}, m.receive_times,
                 (SELECT COUNT(*) FROM customer_price_lists cp
                  WHERE cp.customer_id = $2 AND cp.price_list_id = k.price_list_id) AS listed
-         FROM skus k
-         JOIN spus p ON p.id = k.spu_id
-         JOIN price_lists m ON m.id = k.price_list_id
-         JOIN categories pl ON pl.id = p.pinlei_id
-         JOIN categories c2 ON c2.id = pl.parent_id
-         JOIN categories c1 ON c1.id = c2.parent_id
-         WHERE k.tenant_id = $1 AND k.id IN ({})",
+         FROM {SKU_FOR_ORDER_JOINS} WHERE k.tenant_id = $1 AND k.id IN ({})",
         list.join(", ")
     );
     let mut q = sqlx::query(&sql).bind(tenant_id).bind(customer_id);

@@ -35,6 +35,39 @@ pub struct Order {
     pub updated_at: i64,
 }
 
+impl Order {
+    /// A new order as placed: pending, unpaid, no money yet (the lines decide it), version 1.
+    pub fn placed(tenant_id: i64, channel: Channel, at: i64) -> Order {
+        Order {
+            id: 0,
+            tenant_id,
+            channel,
+            customer_id: None,
+            store_id: None,
+            fulfillment: Fulfillment::Pending,
+            payment: Payment::Unpaid,
+            after_sale: AfterSale::None,
+            close_reason: None,
+            freight: 0,
+            origin_total: 0,
+            ordered_total: 0,
+            real_total: 0,
+            total_pay: 0,
+            paid: 0,
+            refunded: 0,
+            abnormal_money: 0,
+            refund_money: 0,
+            remark: None,
+            receive_begin_at: None,
+            receive_end_at: None,
+            sort_id: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 const COLUMNS: &str = "o.id, o.tenant_id, o.channel, o.customer_id, o.store_id, o.fulfillment, o.payment, o.after_sale,
     o.close_reason, o.freight, o.origin_total, o.ordered_total, o.real_total, o.total_pay, o.paid, o.refunded,
     o.abnormal_money, o.refund_money, o.remark, o.receive_begin_at, o.receive_end_at, o.sort_id, o.version,

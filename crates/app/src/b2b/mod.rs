@@ -26,7 +26,7 @@ use dingdan_core::order::{LineAmounts, OrderTotals};
 use dingdan_core::{Fen, Quantity};
 
 /// Recomputes the header's money from its lines.
-pub(crate) fn refresh_totals(order: &mut Order, lines: &[Line]) {
+pub fn refresh_totals(order: &mut Order, lines: &[Line]) {
     let amounts: Vec<LineAmounts> = lines
         .iter()
         .map(|l| LineAmounts {

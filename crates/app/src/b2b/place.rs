@@ -1,7 +1,7 @@
 use crate::auth::ensure_tenant;
 use crate::journal::{self, Change};
 use crate::{Actor, App, AppError, Result};
-use dingdan_core::order::{AfterSale, Channel, Fulfillment, Payment};
+use dingdan_core::order::{Channel, Fulfillment};
 use dingdan_core::{ids, Fen, Quantity};
 use dingdan_store::orders::{self, Line, Order};
 use dingdan_store::{catalog, customers};
@@ -72,33 +72,12 @@ pub async fn place_order(app: &App, actor: &Actor, cmd: &PlaceOrder) -> Result<i
         lines.push(line_from_sku(f.sku, l.quantity, l.unit_price, l.remark.clone(), placed_at));
     }
     check_receive_window(app, cmd, &slots).await?;
-    let mut order = Order {
-        id: 0,
-        tenant_id: cmd.tenant_id,
-        channel: Channel::B2b,
-        customer_id: Some(customer.id),
-        store_id: None,
-        fulfillment: Fulfillment::Pending,
-        payment: Payment::Unpaid,
-        after_sale: AfterSale::None,
-        close_reason: None,
-        freight: cmd.freight.0,
-        origin_total: 0,
-        ordered_total: 0,
-        real_total: 0,
-        total_pay: 0,
-        paid: 0,
-        refunded: 0,
-        abnormal_money: 0,
-        refund_money: 0,
-        remark: cmd.remark.clone(),
-        receive_begin_at: Some(cmd.receive_begin_at),
-        receive_end_at: Some(cmd.receive_end_at),
-        sort_id: None,
-        version: 1,
-        created_at: placed_at,
-        updated_at: placed_at,
-    };
+    let mut order = Order::placed(cmd.tenant_id, Channel::B2b, placed_at);
+    order.customer_id = Some(customer.id);
+    order.freight = cmd.freight.0;
+    order.remark = cmd.remark.clone();
+    order.receive_begin_at = Some(cmd.receive_begin_at);
+    order.receive_end_at = Some(cmd.receive_end_at);
     super::refresh_totals(&mut order, &lines);
     order.origin_total = order.ordered_total;
     let mut tx = app.db.begin().await?;

@@ -4,7 +4,7 @@ use crate::b2b::transition;
 use crate::journal::{self, Change};
 use crate::rate::{self, Limit};
 use crate::{Actor, App, AppError, Result, Role};
-use dingdan_core::order::{Action, AfterSale, Channel, Fulfillment, Payment};
+use dingdan_core::order::{Action, Channel, Fulfillment, Payment};
 use dingdan_core::{Fen, Quantity};
 use dingdan_store::orders::{self, Line, Order};
 use dingdan_store::pickup::{self, Filter, Package};
@@ -96,33 +96,9 @@ pub async fn create_package(app: &App, actor: &Actor, cmd: &NewPackage) -> Resul
         }
         lines.push(crate::b2b::line_from_sku(sku, *quantity, None, String::new(), now));
     }
-    let mut order = Order {
-        id: 0,
-        tenant_id: cmd.tenant_id,
-        channel: Channel::B2c,
-        customer_id: None,
-        store_id: Some(store.id),
-        fulfillment: Fulfillment::Pending,
-        payment: Payment::Unpaid,
-        after_sale: AfterSale::None,
-        close_reason: None,
-        freight: 0,
-        origin_total: 0,
-        ordered_total: 0,
-        real_total: 0,
-        total_pay: 0,
-        paid: 0,
-        refunded: 0,
-        abnormal_money: 0,
-        refund_money: 0,
-        remark: cmd.remark.clone(),
-        receive_begin_at: None,
-        receive_end_at: None,
-        sort_id: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let mut order = Order::placed(cmd.tenant_id, Channel::B2c, now);
+    order.store_id = Some(store.id);
+    order.remark = cmd.remark.clone();
     crate::b2b::refresh_totals(&mut order, &lines);
     order.origin_total = order.ordered_total;
     order.id = orders::insert(&mut tx, &order).await?;
