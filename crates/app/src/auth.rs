@@ -133,32 +133,11 @@ pub async fn resolve_token(app: &App, kind: TokenKind, token: Option<&str>) -> R
 }
 
 /// Revokes a live token of `kind`; true when there was one. API access tokens are never
-/// revoked (they expire), which is what lets [`ApiTokenCache`] hold them.
+/// revoked (they expire), which is what lets a process keep the ones it has read: a cached
+/// token answers exactly as the database would, its expiry being checked on every use.
 pub async fn revoke_token(app: &App, kind: TokenKind, token: &str) -> Result<bool> {
     debug_assert!(kind != TokenKind::Api, "API access tokens expire; nothing revokes them");
     Ok(identities::revoke_token(app.db.writer(), kind.as_str(), &token_hash(token), app.now()).await?)
-}
-
-/// API access tokens already read from the database, by hash. An API token is never revoked
-/// and its expiry is checked on every use, so a cached token answers exactly as the database
-/// would: every request saves a statement. Bounded: emptied when it grows past its size.
-#[derive(Debug, Default)]
-pub struct ApiTokenCache(std::sync::RwLock<std::collections::HashMap<String, identities::Token>>);
-
-impl ApiTokenCache {
-    const MAX: usize = 10_000;
-
-    fn get(&self, hash: &str) -> Option<identities::Token> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).get(hash).cloned()
-    }
-
-    fn put(&self, hash: String, token: identities::Token) {
-        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= Self::MAX {
-            map.clear();
-        }
-        map.insert(hash, token);
-    }
 }
 
 /// Exchanges an API app's access_id and secret for an access token (openapi and station).

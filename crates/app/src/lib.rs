@@ -28,6 +28,7 @@ pub mod inventory;
 pub mod journal;
 /// Mall members: sign-up, sign-in, SMS captchas, WeChat, profiles.
 pub mod members;
+mod memo;
 /// Offline stores: staff sessions, pickup packages and codes, the action history.
 pub mod offline;
 /// Rate limits counted in the database, so every replica sees the same counts.
@@ -110,11 +111,11 @@ pub struct App {
     /// Exchanges WeChat codes (the `sandbox` provider unless configured).
     pub wechat: Arc<dyn members::providers::WechatAuth>,
     /// Tenants' time zones, read once per process: a tenant's zone is fixed at its creation.
-    zones: Arc<std::sync::RwLock<std::collections::HashMap<i64, dingdan_core::time::Tz>>>,
-    /// API access tokens already resolved (see [`auth::ApiTokenCache`]).
-    api_tokens: Arc<auth::ApiTokenCache>,
+    zones: Arc<memo::Memo<i64, dingdan_core::time::Tz>>,
+    /// API access tokens already read, by hash (see [`auth::revoke_token`]: nothing revokes them).
+    api_tokens: Arc<memo::Memo<String, dingdan_store::identities::Token>>,
     /// Stores' names, read once per process: nothing renames a store.
-    store_names: Arc<std::sync::RwLock<std::collections::HashMap<i64, String>>>,
+    store_names: Arc<memo::Memo<i64, String>>,
 }
 
 impl App {
@@ -140,23 +141,23 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// A tenant's time zone, in which its business dates are read and written.
 pub async fn tenant_tz(app: &App, tenant_id: i64) -> Result<dingdan_core::time::Tz> {
-    if let Some(tz) = app.zones.read().unwrap_or_else(|e| e.into_inner()).get(&tenant_id) {
-        return Ok(*tz);
+    if let Some(tz) = app.zones.get(&tenant_id) {
+        return Ok(tz);
     }
     let tenant = dingdan_store::tenants::get(app.db.reader(), tenant_id).await?.ok_or(AppError::not_found("tenant"))?;
     let tz = dingdan_core::time::parse_tz(&tenant.timezone).unwrap_or(dingdan_core::time::DEFAULT_TZ);
-    app.zones.write().unwrap_or_else(|e| e.into_inner()).insert(tenant_id, tz);
+    app.zones.put(tenant_id, tz);
     Ok(tz)
 }
 
 /// A store's name ("" for an unknown store).
 pub async fn store_name(app: &App, store_id: i64) -> Result<String> {
-    if let Some(name) = app.store_names.read().unwrap_or_else(|e| e.into_inner()).get(&store_id) {
-        return Ok(name.clone());
+    if let Some(name) = app.store_names.get(&store_id) {
+        return Ok(name);
     }
     let Some(store) = dingdan_store::stores::get(app.db.reader(), store_id).await? else {
         return Ok(String::new());
     };
-    app.store_names.write().unwrap_or_else(|e| e.into_inner()).insert(store_id, store.name.clone());
+    app.store_names.put(store_id, store.name.clone());
     Ok(store.name)
 }

@@ -123,9 +123,7 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyedPaging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let p: PageParams = serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
-            .map_err(|e| ApiError::invalid(format!("query string: {e}")))?;
-        KeyedPaging::parse(&p)
+        KeyedPaging::parse(&page_params(parts)?)
     }
 }
 
@@ -133,10 +131,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let p: PageParams = serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
-            .map_err(|e| ApiError::invalid(format!("query string: {e}")))?;
-        Paging::parse(&p)
+        Paging::parse(&page_params(parts)?)
     }
+}
+
+/// The paging parameters of a request's query string.
+fn page_params(parts: &Parts) -> Result<PageParams, ApiError> {
+    serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+        .map_err(|e| ApiError::invalid(format!("query string: {e}")))
 }
 
 /// A list answer: `{code, msg, data: [...], pagenation}`.
